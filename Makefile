@@ -1,0 +1,42 @@
+# Kaikukanta: two commands do all set-up. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MUNICIPALITIES ?= ../shared/data/municipalities-2021.csv
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install migrate demo lint bench-counter bench-stats messages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	@if [ -f "$(MUNICIPALITIES)" ]; then $(PY) manage.py load_municipalities "$(MUNICIPALITIES)"; \
+	else echo "No municipality file at $(MUNICIPALITIES); the demo creates the municipalities it needs."; fi
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "Kaikukanta: http://$(HOST)/  (demo logins in README.md, password: $${DEMO_PASSWORD:-kaikukanta-demo})"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install
+	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

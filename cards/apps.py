@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CardsConfig(AppConfig):
+    name = "cards"
+    verbose_name = _("Cards")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import Card, Use
+
+        auditlog.register(Card)
+        auditlog.register(Use)

@@ -1,0 +1,53 @@
+"""Card numbers (R2): nine characters from a 31-symbol alphabet, the last one a check character.
+
+The alphabet leaves out 0/O, 1/I/L so that no two symbols look alike; every symbol is valid in
+Code 39 and in the QR alphanumeric mode. Position ``i`` (1-based) has weight ``i`` and the weighted
+sum of all nine symbol values is 0 modulo 31. Because 31 is prime and the weights 1..9 are distinct
+and non-zero modulo 31, every single-character substitution and every swap of two adjacent,
+different characters changes the sum, so a mistyped number is refused before any database lookup.
+Printed as ``ABC-DEF-GHJ``; hyphens, spaces and lower case are accepted when typed or scanned.
+"""
+
+import secrets
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+MODULUS = len(ALPHABET)  # 31, a prime
+PAYLOAD_LENGTH = 8
+LENGTH = PAYLOAD_LENGTH + 1
+_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+assert MODULUS == 31
+
+
+def normalize(raw: str) -> str:
+    """Upper-case and drop separators; no other correction (a mistyped number must not match)."""
+    return "".join(ch for ch in (raw or "").upper() if ch not in " -\t\r\n")
+
+
+def _weighted_sum(symbols: str) -> int:
+    return sum((i + 1) * _VALUE[ch] for i, ch in enumerate(symbols))
+
+
+def check_character(payload: str) -> str:
+    """The character that makes the weighted sum of ``payload + check`` divisible by 31."""
+    partial = _weighted_sum(payload)
+    # Solve partial + LENGTH * c ≡ 0 (mod 31); LENGTH has an inverse because 31 is prime.
+    inverse = pow(LENGTH, -1, MODULUS)
+    return ALPHABET[(-partial * inverse) % MODULUS]
+
+
+def is_valid(raw: str) -> bool:
+    number = normalize(raw)
+    if len(number) != LENGTH or any(ch not in _VALUE for ch in number):
+        return False
+    return _weighted_sum(number) % MODULUS == 0
+
+
+def generate() -> str:
+    payload = "".join(secrets.choice(ALPHABET) for _ in range(PAYLOAD_LENGTH))
+    return payload + check_character(payload)
+
+
+def display(number: str) -> str:
+    """``ABCDEFGHJ`` -> ``ABC-DEF-GHJ`` for print and screen."""
+    n = normalize(number)
+    return "-".join(n[i : i + 3] for i in range(0, len(n), 3))

@@ -1,0 +1,479 @@
+"""The Kaikukortti rules (DESIGN §4, R1–R11). Every entry point — view, API, admin, importer, task —
+calls these functions; a refusal raises ``DomainError`` with the stable code and writes nothing.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min
+from django.utils import timezone
+
+from distributors.models import Office
+from kaikukanta.errors import DomainError
+from kaikukanta.scopes import scope_for
+from regions.models import Municipality, NationalSettings, Region
+from venues.models import Offer, StatGroup, Venue
+
+from . import numbers
+from .models import Card, CardCheck, CardEvent, Use
+
+MAX_NUMBER_ATTEMPTS = 20
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def _require_office_staff(user, office: Office) -> None:
+    if office.pk not in scope_for(user).office_ids:
+        raise DomainError("not_allowed")
+
+
+def _require_staff_in_region(user, region_id: int) -> Office:
+    """R3/R4: the card's own office or another office of the same region may act on it."""
+    scope = scope_for(user)
+    office = Office.objects.filter(pk__in=scope.office_ids, region_id=region_id).order_by("pk").first()
+    if office is None:
+        raise DomainError("not_allowed")
+    return office
+
+
+def _require_venue_staff(user, venue: Venue) -> None:
+    if venue.pk not in scope_for(user).venue_ids:
+        raise DomainError("not_allowed")
+
+
+def default_valid_until(region: Region, issued_on: datetime.date) -> datetime.date:
+    """R3: a region's fixed end date (a pilot's end), its own validity, or the national default."""
+    if region.default_valid_until and region.default_valid_until >= issued_on:
+        return region.default_valid_until
+    days = region.default_validity_days or NationalSettings.current().default_validity_days
+    return issued_on + datetime.timedelta(days=days)
+
+
+def _new_number(number: str | None) -> str:
+    """R2: a typed/pre-printed number must pass its check character and be free; else generate one."""
+    if number:
+        normalized = numbers.normalize(number)
+        if not numbers.is_valid(normalized):
+            raise DomainError("card_number_invalid")
+        if Card.objects.filter(number=normalized).exists():
+            raise DomainError("card_number_taken")
+        return normalized
+    for _attempt in range(MAX_NUMBER_ATTEMPTS):
+        candidate = numbers.generate()
+        if not Card.objects.filter(number=candidate).exists():
+            return candidate
+    raise RuntimeError("could not generate a free card number")  # 31^8 numbers: practically unreachable
+
+
+def _event(card: Card, kind: str, user, office: Office | None = None, **details) -> CardEvent:
+    return CardEvent.objects.create(card=card, kind=kind, by=user, office=office, details=details)
+
+
+# --- R1, R2, R3: issue -----------------------------------------------------------------------------
+
+
+def card_issue(
+    *,
+    user,
+    office: Office,
+    birth_year: int,
+    home_municipality: Municipality,
+    children: int = 0,
+    format: str = Card.Format.PAPER,  # noqa: A002 - the field's name in DESIGN
+    number: str | None = None,
+    postal_code: str = "",
+    language: str = Card.Language.FI,
+    gender: str = "",
+    life_situation: str = "",
+    wellbeing_at_issue: int | None = None,
+    today: datetime.date | None = None,
+    event_kind: str = CardEvent.Kind.ISSUED,
+) -> Card:
+    """R1 issue, R2 number, R3 default validity."""
+    day = _today(today)
+    _require_office_staff(user, office)
+    if not office.is_active_on(day):
+        raise DomainError("office_inactive")
+    if not office.region.is_active_on(day):
+        raise DomainError("region_inactive")
+    rules = NationalSettings.current()
+    if birth_year is None or birth_year < day.year - 120 or birth_year > day.year:
+        raise DomainError("birth_year_invalid")
+    if day.year - birth_year < rules.holder_min_age:
+        raise DomainError("holder_too_young")
+    home_region = home_municipality.region if home_municipality.region_id else None
+    if home_region is None or not home_region.is_active_on(day):
+        raise DomainError("municipality_not_in_network")
+    if children is None or children < 0 or children > 20:
+        raise DomainError("children_invalid")
+    with transaction.atomic():
+        card = Card(
+            number=_new_number(number),
+            kind=Card.Kind.PERSONAL,
+            office=office,
+            region_id=office.region_id,
+            home_municipality=home_municipality,
+            postal_code=postal_code or "",
+            birth_year=birth_year,
+            children=children,
+            format=format,
+            language=language,
+            issued_on=day,
+            valid_until=default_valid_until(office.region, day),
+            gender=gender or "",
+            life_situation=life_situation or "",
+            wellbeing_at_issue=wellbeing_at_issue,
+        )
+        try:
+            with transaction.atomic():
+                card.save()
+        except IntegrityError as exc:
+            raise DomainError("card_number_taken") from exc
+        _event(card, event_kind, user, office, valid_until=card.valid_until.isoformat())
+    return card
+
+
+def community_card_create(*, user, office: Office, number: str | None = None,
+                          today: datetime.date | None = None) -> Card:
+    """R6: a community card belongs to an office; the region's contact (or the coordinator) creates it."""
+    day = _today(today)
+    scope = scope_for(user)
+    if not (scope.national or office.region_id in scope.region_ids):
+        raise DomainError("not_allowed")
+    if not office.is_active_on(day):
+        raise DomainError("office_inactive")
+    if not office.region.is_active_on(day):
+        raise DomainError("region_inactive")
+    with transaction.atomic():
+        card = Card.objects.create(
+            number=_new_number(number),
+            kind=Card.Kind.COMMUNITY,
+            office=office,
+            region_id=office.region_id,
+            format=Card.Format.PAPER,
+            issued_on=day,
+            valid_until=default_valid_until(office.region, day),
+        )
+        _event(card, CardEvent.Kind.ISSUED, user, office, valid_until=card.valid_until.isoformat())
+    return card
+
+
+# --- R3 renew, R4 replace, inactivate -------------------------------------------------------------
+
+
+def card_renew(*, user, card: Card, wellbeing_at_renewal: int | None = None,
+               today: datetime.date | None = None) -> Card:
+    """R3: the issuing office or another office of the same region extends an active card."""
+    day = _today(today)
+    office = _require_staff_in_region(user, card.region_id)
+    with transaction.atomic():
+        card = Card.objects.select_for_update().get(pk=card.pk)
+        if card.status != Card.Status.ACTIVE:
+            raise DomainError("card_not_renewable")
+        if not card.region.is_active_on(day):
+            raise DomainError("region_inactive")
+        previous = card.valid_until
+        card.valid_until = max(previous, default_valid_until(card.region, day))
+        if wellbeing_at_renewal is not None:
+            card.wellbeing_at_renewal = wellbeing_at_renewal
+        card.save(update_fields=["valid_until", "wellbeing_at_renewal"])
+        _event(card, CardEvent.Kind.RENEWED, user, office, previous=previous.isoformat(),
+               valid_until=card.valid_until.isoformat())
+    return card
+
+
+def card_inactivate(*, user, card: Card, reason: str, today: datetime.date | None = None) -> Card:
+    """Lost, returned or otherwise ended cards stop working at once (R3 ``card_inactive``)."""
+    day = _today(today)
+    office = _require_staff_in_region(user, card.region_id)
+    if reason not in Card.InactiveReason.values:
+        raise DomainError("reason_required")
+    with transaction.atomic():
+        card = Card.objects.select_for_update().get(pk=card.pk)
+        if card.status != Card.Status.ACTIVE:
+            raise DomainError("card_inactive")
+        card.status = Card.Status.INACTIVE
+        card.inactive_reason = reason
+        card.inactivated_on = day
+        card.save(update_fields=["status", "inactive_reason", "inactivated_on"])
+        _event(card, CardEvent.Kind.INACTIVATED, user, office, reason=reason)
+    return card
+
+
+def card_replace(*, user, card: Card, number: str | None = None, reason: str = Card.InactiveReason.LOST,
+                 today: datetime.date | None = None) -> Card:
+    """R4: the old card is inactivated, a new number issued with the same data; the history links them."""
+    day = _today(today)
+    office = _require_staff_in_region(user, card.region_id)
+    if card.kind != Card.Kind.PERSONAL:
+        raise DomainError("card_kind_mismatch")
+    with transaction.atomic():
+        old = Card.objects.select_for_update().get(pk=card.pk)
+        if old.status != Card.Status.ACTIVE:
+            raise DomainError("card_inactive")
+        new = Card.objects.create(
+            number=_new_number(number),
+            kind=old.kind,
+            office=old.office,
+            region_id=old.region_id,
+            home_municipality=old.home_municipality,
+            postal_code=old.postal_code,
+            birth_year=old.birth_year,
+            children=old.children,
+            format=old.format,
+            language=old.language,
+            issued_on=day,
+            valid_until=max(old.valid_until, day),
+            gender=old.gender,
+            life_situation=old.life_situation,
+            wellbeing_at_issue=old.wellbeing_at_issue,
+            replaces=old,
+        )
+        old.status = Card.Status.INACTIVE
+        old.inactive_reason = reason if reason in Card.InactiveReason.values else Card.InactiveReason.LOST
+        old.inactivated_on = day
+        old.save(update_fields=["status", "inactive_reason", "inactivated_on"])
+        _event(old, CardEvent.Kind.REPLACED, user, office, replaced_by=new.number, reason=old.inactive_reason)
+        _event(new, CardEvent.Kind.ISSUED, user, office, replaces=old.number, valid_until=new.valid_until.isoformat())
+    return new
+
+
+# --- R2, R3, R8, R9: check at a venue -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    number: str
+    card: Card | None
+    valid: bool
+    code: str | None
+
+    @property
+    def kind(self) -> str | None:
+        return self.card.kind if self.card else None
+
+    @property
+    def valid_until(self) -> datetime.date | None:
+        return self.card.valid_until if self.card else None
+
+    @property
+    def children_allowed(self) -> int:
+        if self.card is None or not self.valid:
+            return 0
+        if self.card.kind == Card.Kind.COMMUNITY:
+            return NationalSettings.current().group_max
+        return self.card.children
+
+    @property
+    def region(self) -> Region | None:
+        return self.card.region if self.card else None
+
+
+def card_region_refusal(card: Card, venue: Venue) -> str | None:
+    """R8: local-only regions keep their cards and their venues to themselves; pop-ups take the rest."""
+    card_region = card.region
+    if card_region.local_only and venue.region_id != card.region_id:
+        return "card_not_valid_in_region"
+    if venue.region_id and venue.region_id != card.region_id and venue.region.local_only:
+        return "card_not_valid_in_region"
+    return None
+
+
+def _evaluate(card: Card | None, venue: Venue, day: datetime.date) -> str | None:
+    if not venue.is_active_on(day) or (venue.region_id and not venue.region.is_active_on(day)):
+        return "venue_inactive"
+    if card is None:
+        return "card_not_found"
+    if card.status != Card.Status.ACTIVE:
+        return "card_inactive"
+    if card.valid_until < day or card.issued_on > day:
+        return "card_expired"
+    return card_region_refusal(card, venue)
+
+
+def _find_card(number: str) -> Card | None:
+    return Card.objects.select_related("region").filter(number=number).first()
+
+
+def _throttle_key(user) -> str:
+    return f"card-check-failures:{user.pk}:{int(timezone.now().timestamp() // 60)}"
+
+
+def _check_throttle(user) -> None:
+    if (cache.get(_throttle_key(user)) or 0) >= settings.CARD_CHECK_FAILURES_PER_MINUTE:
+        raise DomainError("throttled")
+
+
+def _count_failure(user) -> None:
+    key = _throttle_key(user)
+    if cache.add(key, 1, timeout=120):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=120)
+
+
+def card_check(*, user, venue: Venue, number: str, channel: str = Use.Channel.COUNTER,
+               today: datetime.date | None = None) -> CheckResult:
+    """Venue staff check one exact number. Recorded (R12); failures throttled per user (enumeration)."""
+    day = _today(today)
+    _require_venue_staff(user, venue)
+    _check_throttle(user)
+    normalized = numbers.normalize(number)
+    card = None
+    if not numbers.is_valid(normalized):
+        code = "card_number_invalid"
+    else:
+        card = _find_card(normalized)
+        code = _evaluate(card, venue, day)
+    CardCheck.objects.create(user=user, venue=venue, number=(number or "")[:40], card=card,
+                             result=code or "valid", channel=channel)
+    if code is not None:
+        _count_failure(user)
+    return CheckResult(number=normalized, card=card, valid=code is None, code=code)
+
+
+# --- R5–R11: log and cancel uses ------------------------------------------------------------------
+
+
+def _places(children: int) -> int:
+    return 1 + children
+
+
+def use_log(
+    *,
+    user,
+    venue: Venue,
+    number: str,
+    kind: str = Use.Kind.TICKET,
+    children: int = 0,
+    group_size: int | None = None,
+    offer: Offer | None = None,
+    used_on: datetime.date | None = None,
+    idempotency_key: str = "",
+    channel: str = Use.Channel.COUNTER,
+    today: datetime.date | None = None,
+) -> Use:
+    """Log one free ticket or course place. A repeated ``idempotency_key`` returns the first use."""
+    day = _today(today)
+    used_on = used_on or day
+    _require_venue_staff(user, venue)
+    normalized = numbers.normalize(number)
+    idempotency_key = (idempotency_key or "")[:64]
+    if idempotency_key:
+        existing = Use.objects.filter(venue=venue, idempotency_key=idempotency_key).select_related("card").first()
+        if existing is not None:
+            if existing.card.number != normalized:
+                raise DomainError("idempotency_conflict")
+            return existing
+    if not numbers.is_valid(normalized):
+        raise DomainError("card_number_invalid")
+    rules = NationalSettings.current()
+    if used_on > day:
+        raise DomainError("used_on_in_future")
+    if used_on < day - datetime.timedelta(days=rules.late_entry_days):
+        raise DomainError("late_entry_window_passed")
+    if channel == Use.Channel.COUNTER and used_on < day:
+        channel = Use.Channel.LATE
+    if children is None or children < 0:
+        raise DomainError("children_invalid")
+    card = _find_card(normalized)
+    code = _evaluate(card, venue, used_on)
+    if code:
+        raise DomainError(code)
+    _check_kind_rules(card=card, venue=venue, kind=kind, children=children, group_size=group_size, rules=rules)
+    if offer is not None and (
+        offer.venue_id != venue.pk
+        or not (offer.starts_on <= used_on <= offer.ends_on)
+        or (offer.kind == Offer.Kind.COURSE) != (kind == Use.Kind.COURSE)
+    ):
+        raise DomainError("offer_mismatch")
+    try:
+        with transaction.atomic():
+            if offer is not None:
+                _take_places(offer, _places(children))
+            use = Use.objects.create(
+                card=card, venue=venue, offer=offer, kind=kind, children=children,
+                group_size=group_size if card.kind == Card.Kind.COMMUNITY else None,
+                used_on=used_on, logged_by=user, channel=channel, idempotency_key=idempotency_key,
+                card_kind=card.kind, card_region_id=card.region_id, venue_region_id=venue.region_id,
+                stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
+            )
+            Card.objects.filter(pk=card.pk, first_used_on__isnull=True).update(first_used_on=used_on)
+            Card.objects.filter(pk=card.pk, first_used_on__gt=used_on).update(first_used_on=used_on)
+    except IntegrityError:
+        if idempotency_key:
+            existing = Use.objects.filter(venue=venue, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
+    return use
+
+
+def _check_kind_rules(*, card: Card, venue: Venue, kind: str, children: int, group_size: int | None,
+                      rules: NationalSettings) -> None:
+    if kind == Use.Kind.COURSE:
+        # R6, R7: course places are for the personal-card holder only, never with children.
+        if card.kind == Card.Kind.COMMUNITY:
+            raise DomainError("courses_need_personal_card")
+        if children:
+            raise DomainError("children_not_allowed_for_courses")
+        if not venue.offers_courses:
+            raise DomainError("course_not_offered")
+        return
+    if kind != Use.Kind.TICKET:
+        raise DomainError("offer_mismatch")
+    if card.kind == Card.Kind.PERSONAL:
+        # R5: own children/grandchildren, at most as many as the card says.
+        if group_size is not None:
+            raise DomainError("group_size_invalid")
+        if children > card.children:
+            raise DomainError("too_many_children")
+        return
+    # R6: a community card's user accompanies one cardholder alone or a small group.
+    if group_size is None or not (group_size == 1 or rules.group_min <= group_size <= rules.group_max):
+        raise DomainError("group_size_invalid")
+    if children > rules.group_max:
+        raise DomainError("too_many_children")
+
+
+def _take_places(offer: Offer, places: int) -> None:
+    """R10: lock the offer row so two counters cannot sell the last place twice."""
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if locked.quota is not None and locked.used_count + places > locked.quota:
+        raise DomainError("quota_exhausted")
+    Offer.objects.filter(pk=offer.pk).update(used_count=F("used_count") + places)
+
+
+def use_cancel(*, user, use: Use, reason: str, today: datetime.date | None = None) -> Use:
+    """R11: the venue cancels within the window, with a reason; the use leaves the statistics."""
+    day = _today(today)
+    _require_venue_staff(user, use.venue)
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise DomainError("reason_required")
+    window = NationalSettings.current().cancel_window_days
+    with transaction.atomic():
+        use = Use.objects.select_for_update().get(pk=use.pk)
+        if use.cancelled_at is not None:
+            raise DomainError("use_already_cancelled")
+        if use.used_on < day - datetime.timedelta(days=window):
+            raise DomainError("cancel_window_passed")
+        use.cancelled_at = timezone.now()
+        use.cancelled_by = user
+        use.cancel_reason = reason
+        use.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        if use.offer_id:
+            Offer.objects.filter(pk=use.offer_id).update(used_count=F("used_count") - _places(use.children))
+        first = Use.objects.counted().filter(card_id=use.card_id).aggregate(first=Min("used_on"))["first"]
+        Card.objects.filter(pk=use.card_id).update(first_used_on=first)
+    return use

@@ -1,0 +1,10 @@
+"""The one API router (v1). Apps register their viewsets here."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+
+urlpatterns = [
+    path("", include(router.urls)),
+]

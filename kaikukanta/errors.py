@@ -1,0 +1,80 @@
+"""One domain error type, turned into HTTP by one handler."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+# Stable codes (DESIGN §4 plus the few the rules need besides) and their user-facing messages.
+MESSAGES = {
+    "holder_too_young": _("The holder must be at least 16 or turn 16 this year."),
+    "municipality_not_in_network": _("The home municipality does not belong to an active Kaikukortti region."),
+    "card_number_invalid": _("The card number is mistyped: its check character does not match."),
+    "card_number_taken": _("A card with this number already exists."),
+    "card_expired": _("The card has expired."),
+    "card_inactive": _("The card is no longer in use (lost, replaced or returned)."),
+    "card_not_found": _("No card has this number."),
+    "too_many_children": _("More children than the card allows."),
+    "children_not_allowed_for_courses": _("Children cannot be logged on a course place."),
+    "courses_need_personal_card": _("A course place needs a personal card; community cards are not valid for courses."),
+    "card_not_valid_in_region": _("The card is not valid at this venue's region."),
+    "venue_inactive": _("The venue is not active today."),
+    "quota_exhausted": _("All Kaikukortti places of this offer have been used."),
+    "region_inactive": _("The office's region is not active today."),
+    "office_inactive": _("The office is not active today."),
+    "not_allowed": _("You are not allowed to do this."),
+    "group_size_invalid": _("The group size is outside what a community card allows."),
+    "children_invalid": _("The number of children is not valid."),
+    "birth_year_invalid": _("The birth year is not valid."),
+    "cancel_window_passed": _("The use is older than the cancellation window."),
+    "use_already_cancelled": _("The use has already been cancelled."),
+    "late_entry_window_passed": _("The date is older than the late-entry window allows."),
+    "used_on_in_future": _("A use cannot be dated in the future."),
+    "offer_mismatch": _("The offer does not belong to this venue, is not current or is of another kind."),
+    "course_not_offered": _("This venue does not offer courses."),
+    "reason_required": _("A reason is required."),
+    "card_not_renewable": _("Only an active card can be renewed."),
+    "card_kind_mismatch": _("This action is not available for this kind of card."),
+    "idempotency_conflict": _("The idempotency key was already used for a different use."),
+    "throttled": _("Too many failed card checks. Wait a minute before checking again."),
+}
+
+HTTP_STATUS = {
+    "card_not_found": status.HTTP_404_NOT_FOUND,
+    "not_allowed": status.HTTP_404_NOT_FOUND,
+    "quota_exhausted": status.HTTP_409_CONFLICT,
+    "card_number_taken": status.HTTP_409_CONFLICT,
+    "idempotency_conflict": status.HTTP_409_CONFLICT,
+    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
+}
+
+
+class DomainError(Exception):
+    """A business rule refused. ``code`` is stable; ``message`` is translated for people."""
+
+    def __init__(self, code: str, message: str | None = None, **params: object) -> None:
+        self.code = code
+        self.params = params
+        self.message = message or MESSAGES.get(code, code)
+        super().__init__(f"{code}: {self.message}")
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS.get(self.code, status.HTTP_400_BAD_REQUEST)
+
+
+def api_exception_handler(exc, context):
+    """DRF handler: DomainError -> {"code","detail"}; other DRF errors keep a code too."""
+    if isinstance(exc, DomainError):
+        return Response({"code": exc.code, "detail": str(exc.message)}, status=exc.http_status)
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
+        detail = response.data.get("detail", response.data)
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "invalid")
+        if response.status_code == 400:
+            code = "invalid"
+        response.data = {"code": str(code), "detail": detail if not isinstance(detail, str) else str(detail)}
+    return response

@@ -1,0 +1,40 @@
+"""Which pages each role sees in the menu, and where each role lands after signing in.
+
+Entries whose URL name is not (yet) routed are skipped, so apps add their pages here as they grow.
+The first entry a user's role has is their home page.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scopes import scope_for
+
+# (role, url name, label); role is one of Scope.roles.
+ENTRIES = [
+    ("venue", "venues:counter", _("Counter")),
+    ("venue", "venues:uses", _("Venue uses")),
+    ("venue", "venues:offers", _("Offers")),
+    ("distributor", "cards:list", _("Cards")),
+    ("distributor", "cards:register", _("Register a card")),
+    ("regional_contact", "reports:regional", _("Regional dashboard")),
+    ("regional_contact", "distributors:offices", _("Offices")),
+    ("coordinator", "reports:national", _("National dashboard")),
+    ("coordinator", "distributors:offices", _("Offices")),
+]
+
+
+def nav_items(user) -> list[dict]:
+    roles = scope_for(user).roles
+    items, seen = [], set()
+    for role in roles:
+        for entry_role, name, label in ENTRIES:
+            if entry_role != role or name in seen:
+                continue
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            seen.add(name)
+            items.append({"url": url, "label": label, "name": name})
+    items.append({"url": reverse("profile"), "label": _("Profile"), "name": "profile"})
+    return items

@@ -1,0 +1,174 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kaikukanta.scopes import scope_for
+
+
+class WelfareArea(models.Model):
+    """Hyvinvointialue (wellbeing services county), 2021 classification."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name_fi = models.CharField(_("name (Finnish)"), max_length=120)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["name_fi"]
+        verbose_name = _("welfare area")
+        verbose_name_plural = _("welfare areas")
+
+    def __str__(self) -> str:
+        return self.name_sv if get_language() == "sv" and self.name_sv else self.name_fi
+
+
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RegionQuerySet":
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        return self.filter(
+            Q(pk__in=scope.region_ids) | Q(offices__pk__in=scope.office_ids) | Q(venues__pk__in=scope.venue_ids)
+        ).distinct()
+
+    def active_on(self, day: datetime.date) -> "RegionQuerySet":
+        return self.filter(active_from__lte=day).filter(Q(active_until__isnull=True) | Q(active_until__gte=day))
+
+
+class Region(models.Model):
+    """A local Kaikukortti network (Kaikukortti-alue): one or more municipalities."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    active_from = models.DateField(_("active from"))
+    active_until = models.DateField(_("active until"), null=True, blank=True, help_text=_("Empty = permanent."))
+    local_only = models.BooleanField(
+        _("local only"), default=False, help_text=_("Its venues take only its own cards and its cards work only there.")
+    )
+    default_validity_days = models.PositiveIntegerField(
+        _("default validity (days)"), null=True, blank=True, help_text=_("Empty = national default.")
+    )
+    default_valid_until = models.DateField(
+        _("cards valid until"), null=True, blank=True, help_text=_("A fixed end date for new cards, e.g. a pilot end.")
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_until__isnull=True) | Q(active_until__gte=models.F("active_from")),
+                name="region_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.active_from <= day and (self.active_until is None or self.active_until >= day)
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def in_network_on(self, day: datetime.date) -> "MunicipalityQuerySet":
+        return self.filter(region__in=Region.objects.active_on(day))
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("code"), max_length=3, unique=True, help_text=_("Official 3-digit code."))
+    name_fi = models.CharField(_("name (Finnish)"), max_length=80)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=80, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    welfare_area = models.ForeignKey(
+        WelfareArea, verbose_name=_("welfare area"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="municipalities",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="municipalities",
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_fi"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{3}$"), name="municipality_code_3_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_sv if get_language() == "sv" and self.name_sv else self.name_fi
+
+
+class NationalSettings(models.Model):
+    """The single row of national rule parameters (child age limit, windows, retention…)."""
+
+    child_age_limit = models.PositiveSmallIntegerField(_("child age limit"), default=18)
+    holder_min_age = models.PositiveSmallIntegerField(_("holder minimum age"), default=16)
+    group_min = models.PositiveSmallIntegerField(_("community group minimum"), default=2)
+    group_max = models.PositiveSmallIntegerField(_("community group maximum"), default=5)
+    default_validity_days = models.PositiveIntegerField(_("default validity (days)"), default=365)
+    cancel_window_days = models.PositiveIntegerField(_("cancellation window (days)"), default=14)
+    late_entry_days = models.PositiveIntegerField(_("late-entry window (days)"), default=30)
+    retention_days = models.PositiveIntegerField(_("retention after expiry (days)"), default=730)
+
+    class Meta:
+        verbose_name = _("national settings")
+        verbose_name_plural = _("national settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="national_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(group_min__gte=1) & Q(group_max__gte=models.F("group_min")), name="group_size_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("National settings"))
+
+    @classmethod
+    def current(cls) -> "NationalSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class RegionMembership(models.Model):
+    """A person's role in a region (regional contact) or in the national team (coordinator)."""
+
+    class Role(models.TextChoices):
+        CONTACT = "contact", _("regional contact")
+        COORDINATOR = "coordinator", _("national coordinator")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_memberships")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONTACT)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("region membership")
+        verbose_name_plural = _("region memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="contact") & Q(region__isnull=False))
+                | (Q(role="coordinator") & Q(region__isnull=True)),
+                name="region_membership_role_matches_region",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "region"], condition=Q(ended_on__isnull=True), name="one_active_region_membership"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(ended_on__isnull=True, role="coordinator"),
+                name="one_active_coordinator_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.region or self.get_role_display()}"

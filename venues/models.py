@@ -1,0 +1,185 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaikukanta.scopes import scope_for
+from regions.models import Municipality, Region
+
+
+class StatGroup(models.TextChoices):
+    """The four statistics groups of DESIGN §7; courses always count as education."""
+
+    CULTURE = "culture", _("culture")
+    EDUCATION = "education", _("education")
+    SCIENCE = "science", _("science")
+    SPORT = "sport", _("sport")
+
+
+class Category(models.TextChoices):
+    THEATRE = "theatre", _("theatre")
+    MUSEUM = "museum", _("museum")
+    FESTIVAL = "festival", _("festival")
+    CONCERT = "concert", _("concert or music")
+    CINEMA = "cinema", _("cinema")
+    LIBRARY = "library", _("library or cultural centre")
+    ADULT_EDUCATION = "adult_education", _("adult-education centre")
+    SCIENCE_CENTRE = "science_centre", _("science centre")
+    GYM = "gym", _("gym")
+    SWIMMING_HALL = "swimming_hall", _("swimming hall")
+    SPORTS_CLUB = "sports_club", _("sports club or game")
+
+
+CATEGORY_GROUP = {
+    Category.THEATRE: StatGroup.CULTURE,
+    Category.MUSEUM: StatGroup.CULTURE,
+    Category.FESTIVAL: StatGroup.CULTURE,
+    Category.CONCERT: StatGroup.CULTURE,
+    Category.CINEMA: StatGroup.CULTURE,
+    Category.LIBRARY: StatGroup.CULTURE,
+    Category.ADULT_EDUCATION: StatGroup.EDUCATION,
+    Category.SCIENCE_CENTRE: StatGroup.SCIENCE,
+    Category.GYM: StatGroup.SPORT,
+    Category.SWIMMING_HALL: StatGroup.SPORT,
+    Category.SPORTS_CLUB: StatGroup.SPORT,
+}
+
+
+class VenueQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "VenueQuerySet":
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        return self.filter(Q(region_id__in=scope.region_ids) | Q(pk__in=scope.venue_ids))
+
+    def active_on(self, day: datetime.date) -> "VenueQuerySet":
+        return self.filter(active_from__lte=day).filter(Q(active_until__isnull=True) | Q(active_until__gte=day))
+
+
+class Venue(models.Model):
+    """A Kaikukortti venue (kohde). A pop-up venue has no region and a campaign period."""
+
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="venues"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="venues",
+    )
+    is_popup = models.BooleanField(_("pop-up venue"), default=False)
+    offers_courses = models.BooleanField(_("offers course places"), default=False)
+    website = models.URLField(_("website"), blank=True)
+    active_from = models.DateField(_("active from"))
+    active_until = models.DateField(_("active until"), null=True, blank=True)
+
+    objects = VenueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(is_popup=True) & Q(region__isnull=True) & Q(active_until__isnull=False))
+                | (Q(is_popup=False) & Q(region__isnull=False)),
+                name="venue_popup_has_campaign_and_no_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(active_until__isnull=True) | Q(active_until__gte=models.F("active_from")),
+                name="venue_period_ordered",
+            ),
+            models.UniqueConstraint(fields=["region", "name"], name="venue_name_unique_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def stat_group(self) -> str:
+        return CATEGORY_GROUP[Category(self.category)]
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.active_from <= day and (self.active_until is None or self.active_until >= day)
+
+
+class OfferQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OfferQuerySet":
+        return self.filter(venue__in=Venue.objects.visible_to(user))
+
+    def current_on(self, day: datetime.date) -> "OfferQuerySet":
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class Offer(models.Model):
+    """An event, performance or course a venue opens to Kaikukortti, optionally with a quota."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("event")
+        PERFORMANCE = "performance", _("performance")
+        COURSE = "course", _("course")
+
+    venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.CASCADE, related_name="offers")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EVENT)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    quota = models.PositiveIntegerField(
+        _("Kaikukortti places"), null=True, blank=True, help_text=_("Empty = no limit.")
+    )
+    used_count = models.PositiveIntegerField(_("places used"), default=0, editable=False)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "title"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="offer_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(quota__isnull=True) | Q(used_count__lte=models.F("quota")), name="offer_quota_not_exceeded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.quota is None else max(self.quota - self.used_count, 0)
+
+
+class VenueMembershipQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "VenueMembershipQuerySet":
+        scope = scope_for(user)
+        if scope.national:
+            return self.all()
+        return self.filter(Q(venue__region_id__in=scope.region_ids) | Q(user_id=scope.user_id))
+
+
+class VenueMembership(models.Model):
+    """Box-office staff (or a ticketing integration account) of a venue."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="venue_memberships")
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="memberships")
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = VenueMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue membership")
+        verbose_name_plural = _("venue memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "venue"], condition=Q(ended_on__isnull=True), name="one_active_venue_membership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.venue}"
