@@ -31,7 +31,8 @@ env = environ.Env(
     CARD_CHECK_FAILURES_PER_MINUTE=(int, 20),
     LOG_LEVEL=(str, "INFO"),
 )
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 PRODUCTION = env("PRODUCTION")
 DEBUG = env("DEBUG")
