@@ -1,4 +1,7 @@
+"""Sign-in with django-allauth: no public sign-up, each role lands on its own home page."""
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,3 +9,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_login_redirect_url(self, request) -> str:
+        # ``home`` redirects to the first menu entry of the user's role (kaikukanta.navigation).
+        return reverse("home")
