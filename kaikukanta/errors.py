@@ -37,6 +37,12 @@ MESSAGES = {
     "card_kind_mismatch": _("This action is not available for this kind of card."),
     "idempotency_conflict": _("The idempotency key was already used for a different use."),
     "throttled": _("Too many failed card checks. Wait a minute before checking again."),
+    "offer_title_required": _("The offer needs a title."),
+    "offer_kind_invalid": _("The offer must be an event, a performance or a course."),
+    "offer_dates_invalid": _("The offer must end on or after the day it starts."),
+    "offer_quota_invalid": _("The number of Kaikukortti places must be at least 1, or empty for no limit."),
+    "offer_quota_below_used": _("The number of places cannot be lower than the places already used."),
+    "offer_kind_in_use": _("The kind of an offer cannot change after uses have been logged on it."),
 }
 
 HTTP_STATUS = {

@@ -1,0 +1,289 @@
+/* The venue counter, progressively enhanced: Enter checks a card with a fetch (no reload), the answer
+ * panel comes as server-rendered HTML, one more Enter logs the ticket, and focus returns to the number
+ * field for the next card. A "Scan with camera" button reads the card's QR code with the browser's
+ * BarcodeDetector, or with the vendored barcode-detector ponyfill (zxing-wasm) where there is none.
+ * Without JavaScript the same forms post normally. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("counter");
+  if (!root || !window.fetch || !window.FormData) { return; }
+
+  var checkForm = document.getElementById("check-form");
+  var numberInput = checkForm.querySelector("input[name=number]");
+  var statusBox = document.getElementById("result-status");
+  var actionsBox = document.getElementById("result-actions");
+  var confirmation = document.getElementById("log-confirmation");
+  var todayRows = document.getElementById("today-rows");
+  var todayEmpty = document.getElementById("today-empty");
+  var busy = false;
+
+  function csrfToken() {
+    return checkForm.querySelector("input[name=csrfmiddlewaretoken]").value;
+  }
+
+  /* A QR code holds the bare number or a URL ending in it. */
+  function extractNumber(raw) {
+    var text = (raw || "").trim();
+    if (text.indexOf("/") !== -1) {
+      var path = text.split("#")[0].split("?")[0];
+      var parts = path.split("/").filter(function (part) { return part.length > 0; });
+      text = parts.length ? decodeURIComponent(parts[parts.length - 1]) : "";
+    }
+    return text.trim();
+  }
+
+  function post(form) {
+    return fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    });
+  }
+
+  function focusNumber(clear) {
+    if (clear) { numberInput.value = ""; }
+    numberInput.focus();
+    if (!clear) { numberInput.select(); }
+  }
+
+  function clearResult() {
+    statusBox.innerHTML = "";
+    actionsBox.innerHTML = "";
+  }
+
+  function showNetworkError() {
+    statusBox.classList.remove("pending");
+    statusBox.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "check-panel is-refused reason";
+    p.textContent = root.dataset.msgNetwork;
+    statusBox.appendChild(p);
+    busy = false;
+    focusNumber(false);
+  }
+
+  // --- check ---------------------------------------------------------------------------------
+
+  checkForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (busy) { return; }
+    var number = extractNumber(numberInput.value);
+    if (!number) { focusNumber(true); return; }
+    numberInput.value = number;
+    busy = true;
+    confirmation.textContent = "";
+    statusBox.classList.add("pending");
+    post(checkForm).then(function (answer) {
+      busy = false;
+      statusBox.classList.remove("pending");
+      var data = answer.data;
+      statusBox.innerHTML = data.status_html || "";
+      actionsBox.innerHTML = data.actions_html || "";
+      if (!data.status_html && data.message) {
+        var p = document.createElement("p");
+        p.className = "check-panel is-refused reason";
+        p.textContent = data.message;
+        statusBox.appendChild(p);
+      }
+      var logForm = document.getElementById("log-form");
+      if (data.valid && logForm) {
+        var target = logForm.dataset.community === "1"
+          ? logForm.querySelector("input[name=group_size]")
+          : logForm.querySelector(".log-button");
+        (target || logForm.querySelector("button")).focus();
+      } else {
+        focusNumber(false);  // selected: the next scan or keystroke replaces it
+      }
+    }).catch(showNetworkError);
+  });
+
+  // --- log -----------------------------------------------------------------------------------
+
+  function showLogError(form, data) {
+    var box = form.querySelector(".log-error");
+    box.textContent = data.message || root.dataset.msgNetwork;
+    var field = data.field ? form.querySelector("[name=" + data.field + "]") : null;
+    if (field && field.type !== "hidden") {
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+      if (field.select) { field.select(); }
+    } else {
+      (form.querySelector(".log-button") || form.querySelector("button")).focus();
+    }
+  }
+
+  actionsBox.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "log-form") { return; }
+    event.preventDefault();
+    if (busy) { return; }
+    busy = true;
+    post(form).then(function (answer) {
+      busy = false;
+      var data = answer.data;
+      if (!data.ok) { showLogError(form, data); return; }
+      confirmation.textContent = "✓ " + data.message;
+      if (data.row_html && todayRows) {
+        todayRows.insertAdjacentHTML("afterbegin", data.row_html);
+        if (todayEmpty) { todayEmpty.hidden = true; }
+      }
+      clearResult();
+      focusNumber(true);
+    }).catch(function () {
+      busy = false;
+      showLogError(form, {});
+    });
+  });
+
+  // Offer and ticket/course go together: picking a course offer picks "course place", and back.
+  actionsBox.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.name !== "offer") { return; }
+    var option = select.options[select.selectedIndex];
+    var kind = option && option.dataset.kind;
+    if (!kind) { return; }
+    var radio = select.form.querySelector("input[name=kind][value=" + (kind === "course" ? "course" : "ticket") + "]");
+    if (radio) { radio.checked = true; }
+  });
+
+  actionsBox.addEventListener("keydown", function (event) {
+    // Escape: skip this card. A scanner typing the next number while the Log button has the focus
+    // goes to the number field instead of being lost.
+    if (event.key === "Escape") {
+      event.preventDefault();
+      clearResult();
+      focusNumber(true);
+      return;
+    }
+    var target = event.target;
+    if (target.tagName === "BUTTON" && event.key.length === 1 && /[0-9a-z]/i.test(event.key) &&
+        !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      clearResult();
+      focusNumber(true);
+      numberInput.value = event.key;
+    }
+  });
+
+  actionsBox.addEventListener("click", function (event) {
+    if (event.target.classList && event.target.classList.contains("clear-result")) {
+      event.preventDefault();
+      clearResult();
+      focusNumber(true);
+    }
+  });
+
+  // --- camera --------------------------------------------------------------------------------
+
+  var scanButton = document.getElementById("scan-button");
+  var scanner = document.getElementById("scanner");
+  var video = document.getElementById("scanner-video");
+  var scanStatus = document.getElementById("scanner-status");
+  var stopButton = document.getElementById("scanner-stop");
+  var stream = null;
+  var detectorPromise = null;
+  var scanning = false;
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function nativeDetector() {
+    if (!("BarcodeDetector" in window)) { return Promise.resolve(null); }
+    return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+      if (formats.indexOf("qr_code") === -1) { return null; }
+      var wanted = ["qr_code", "code_39"].filter(function (f) { return formats.indexOf(f) !== -1; });
+      return new window.BarcodeDetector({ formats: wanted });
+    }).catch(function () { return null; });
+  }
+
+  function fallbackDetector() {
+    return loadScript(root.dataset.scannerJs).then(function () {
+      var api = window.BarcodeDetectionAPI;
+      // The wasm file is vendored next to the script: never fetched from a CDN.
+      api.prepareZXingModule({
+        overrides: {
+          locateFile: function (path, prefix) {
+            return path.endsWith(".wasm") ? root.dataset.scannerWasm : prefix + path;
+          }
+        }
+      });
+      return new api.BarcodeDetector({ formats: ["qr_code", "code_39"] });
+    });
+  }
+
+  function getDetector() {
+    if (!detectorPromise) {
+      detectorPromise = nativeDetector().then(function (detector) { return detector || fallbackDetector(); });
+    }
+    return detectorPromise;
+  }
+
+  function stopScan(refocus) {
+    scanning = false;
+    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+    stream = null;
+    video.srcObject = null;
+    scanner.hidden = true;
+    scanStatus.textContent = "";
+    if (refocus) { focusNumber(false); }
+  }
+
+  function scanLoop(detector) {
+    if (!scanning) { return; }
+    if (video.readyState < 2) { window.setTimeout(function () { scanLoop(detector); }, 120); return; }
+    detector.detect(video).then(function (codes) {
+      if (!scanning) { return; }
+      if (codes.length) {
+        stopScan(false);
+        numberInput.value = extractNumber(codes[0].rawValue);
+        numberInput.focus();
+        checkForm.requestSubmit();
+        return;
+      }
+      window.setTimeout(function () { scanLoop(detector); }, 150);
+    }).catch(function () { window.setTimeout(function () { scanLoop(detector); }, 300); });
+  }
+
+  function startScan() {
+    scanner.hidden = false;
+    scanStatus.textContent = root.dataset.msgScannerLoading;
+    Promise.all([
+      getDetector(),
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
+    ]).then(function (parts) {
+      stream = parts[1];
+      video.srcObject = stream;
+      return video.play().then(function () {
+        scanning = true;
+        scanStatus.textContent = root.dataset.msgScanning;
+        stopButton.focus();
+        scanLoop(parts[0]);
+      });
+    }).catch(function () {
+      stopScan(false);
+      scanner.hidden = false;
+      scanStatus.textContent = root.dataset.msgCamera;
+      numberInput.focus();
+    });
+  }
+
+  if (scanButton && navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.Promise) {
+    scanButton.hidden = false;
+    scanButton.addEventListener("click", startScan);
+    stopButton.addEventListener("click", function () { stopScan(true); });
+    scanner.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); stopScan(true); }
+    });
+  }
+}());

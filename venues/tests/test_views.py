@@ -1,0 +1,575 @@
+"""The venue counter and the venue staff pages, through the test client (SQLite and PostgreSQL)."""
+
+import datetime
+import logging
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from cards import numbers
+from cards.models import Card, CardCheck, Use
+from cards.tests.factories import CardFactory, CommunityCardFactory, UseFactory
+from kaikukanta.errors import MESSAGES
+from regions.tests.factories import RegionFactory, UserFactory
+from venues.models import Category, Offer
+from venues.selectors import mask_number
+from venues.tests.factories import OfferFactory, VenueFactory, VenueMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def _number(payload: str) -> str:
+    return payload + numbers.check_character(payload)
+
+
+@pytest.fixture
+def region():
+    return RegionFactory(name="Tampere")
+
+
+@pytest.fixture
+def venue(region):
+    return VenueFactory(name="Vapriikki", category=Category.MUSEUM, region=region)
+
+
+@pytest.fixture
+def course_venue(region):
+    return VenueFactory(name="Työväenopisto", category=Category.ADULT_EDUCATION, region=region, offers_courses=True)
+
+
+@pytest.fixture
+def staff(venue):
+    return VenueMembershipFactory(venue=venue, user=UserFactory(username="kohde-vapriikki")).user
+
+
+@pytest.fixture
+def client_staff(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def card(region):
+    return CardFactory(number=_number("TAMPERE2"), office__region=region, region=region, children=2)
+
+
+def _log(client, number, *, key="k-1", accept_json=True, **fields):
+    data = {"number": number, "idempotency_key": key, "children": "0", "kind": "ticket", **fields}
+    return client.post(reverse("venues:log"), data, **(JSON if accept_json else {}))
+
+
+# --- access ----------------------------------------------------------------------------------------
+
+
+PAGES = [
+    ("get", "venues:counter"), ("post", "venues:check"), ("post", "venues:log"), ("post", "venues:late_entry"),
+    ("get", "venues:uses"), ("get", "venues:uses_export"), ("get", "venues:offers"), ("get", "venues:offer_create"),
+]
+
+
+@pytest.mark.parametrize(("method", "name"), PAGES)
+def test_pages_refuse_users_without_a_venue(client, method, name, region):
+    # Given a signed-in user who works at no venue (a regional contact of the venue's region, here)
+    from regions.tests.factories import RegionContactFactory
+
+    client.force_login(RegionContactFactory(region=region).user)
+    # When they open a venue staff page, Then it is forbidden and nothing is checked
+    response = getattr(client, method)(reverse(name), {"number": "TAMPERE2E"} if method == "post" else None)
+    assert response.status_code == 403
+    assert CardCheck.objects.count() == 0
+
+
+@pytest.mark.parametrize(("method", "name"), PAGES)
+def test_pages_send_anonymous_users_to_sign_in(client, method, name):
+    response = getattr(client, method)(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_counter_page_has_focus_in_the_number_field(client_staff, venue):
+    response = client_staff.get(reverse("venues:counter"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="number"' in html
+    assert "autofocus" in html.split('name="number"', 1)[1].split(">", 1)[0]
+    assert 'id="scan-button"' in html
+    assert 'aria-live="assertive"' in html
+    assert "barcode-detector-3.2.2.ponyfill.js" in html
+    assert "Vapriikki" in html
+
+
+def test_staff_of_two_venues_switch_the_counter(client_staff, staff, region):
+    other = VenueFactory(name="Milavida", region=region)
+    VenueMembershipFactory(user=staff, venue=other)
+    first = client_staff.get(reverse("venues:counter")).content.decode()
+    assert "<p>Milavida · Tampere</p>" in first  # alphabetical: Milavida before Vapriikki
+    response = client_staff.post(reverse("venues:select_venue"), {"venue": str(other.pk + 1000)})
+    assert response.status_code == 302
+    response = client_staff.post(reverse("venues:select_venue"), {"venue": str(VenueMembershipFactory(
+        user=staff, venue=VenueFactory(name="Amuri", region=region)).venue.pk)})
+    assert "<p>Amuri · Tampere</p>" in client_staff.get(reverse("venues:counter")).content.decode()
+
+
+# --- check -----------------------------------------------------------------------------------------
+
+
+def test_check_valid_personal_card_answers_with_the_panel_and_the_log_form(client_staff, card, staff, venue):
+    response = client_staff.post(reverse("venues:check"), {"number": "tampere2" + card.number[-1].lower()}, **JSON)
+    data = response.json()
+    assert response.status_code == 200
+    assert data["valid"] is True
+    assert data["code"] is None
+    assert data["number"] == "TAM-PER-E2" + card.number[-1]
+    assert data["kind"] == "personal"
+    assert data["valid_until"] == card.valid_until.isoformat()
+    assert data["children_allowed"] == 2
+    assert data["region"] == "Tampere"
+    assert "is-valid" in data["status_html"]
+    assert "✓" in data["status_html"]
+    assert "Valid" in data["status_html"]
+    assert 'class="log-button"' in data["actions_html"]
+    assert f'value="{card.number}"' in data["actions_html"]
+    assert 'name="idempotency_key"' in data["actions_html"]
+    check = CardCheck.objects.get()
+    assert (check.user, check.venue, check.card, check.result) == (staff, venue, card, "valid")
+
+
+@pytest.mark.parametrize(
+    ("setup", "code"),
+    [
+        ("expired", "card_expired"),
+        ("inactive", "card_inactive"),
+        ("unknown", "card_not_found"),
+        ("mistyped", "card_number_invalid"),
+        ("local_only", "card_not_valid_in_region"),
+    ],
+)
+def test_check_refusals_show_the_plain_reason_and_no_log_form(client_staff, region, setup, code):
+    today = timezone.localdate()
+    number = _number("REFUSED2")
+    if setup == "expired":
+        CardFactory(number=number, office__region=region, region=region,
+                    issued_on=today - datetime.timedelta(days=400), valid_until=today - datetime.timedelta(days=1))
+    elif setup == "inactive":
+        CardFactory(number=number, office__region=region, region=region, status=Card.Status.INACTIVE,
+                    inactive_reason=Card.InactiveReason.LOST, inactivated_on=today)
+    elif setup == "mistyped":
+        number = number[:-1] + ("2" if number[-1] != "2" else "3")
+    elif setup == "local_only":
+        savonlinna = RegionFactory(name="Savonlinna", local_only=True)
+        CardFactory(number=number, office__region=savonlinna, region=savonlinna)
+    response = client_staff.post(reverse("venues:check"), {"number": number}, **JSON)
+    data = response.json()
+    assert response.status_code == 200
+    assert data["valid"] is False
+    assert data["code"] == code
+    assert data["message"] == str(MESSAGES[code])
+    assert "is-refused" in data["status_html"]
+    assert "✗" in data["status_html"]
+    assert escape(str(MESSAGES[code])) in data["status_html"]
+    assert data["actions_html"].strip() == ""
+    assert CardCheck.objects.get().result == code
+
+
+@pytest.mark.parametrize("scanned", [
+    "https://kaikukanta.example.fi/kortti/TAM-PER-E2{check}/",
+    "https://kaikukanta.example.fi/m/TAMPERE2{check}?lang=fi",
+    "TAMPERE2{check}",
+])
+def test_check_accepts_a_qr_code_url_ending_in_the_number(client_staff, card, scanned):
+    response = client_staff.post(reverse("venues:check"), {"number": scanned.format(check=card.number[-1])}, **JSON)
+    assert response.json()["valid"] is True
+    assert CardCheck.objects.get().card == card
+
+
+def test_check_without_javascript_renders_the_page_with_the_log_button_focused(client_staff, card):
+    response = client_staff.post(reverse("venues:check"), {"number": card.number})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "is-valid" in html
+    assert '<button type="submit" class="log-button" data-autofocus="button" autofocus>' in html
+    assert "autofocus" not in html.split('name="number"', 1)[1].split(">", 1)[0]
+
+
+def test_check_community_card_asks_group_size_and_under_18_clients(client_staff, region):
+    community = CommunityCardFactory(number=_number("YHTEYS22"), office__region=region, region=region)
+    data = client_staff.post(reverse("venues:check"), {"number": community.number}, **JSON).json()
+    assert data["valid"] is True
+    assert data["kind"] == "community"
+    assert data["children_allowed"] == 5
+    assert 'name="group_size"' in data["actions_html"]
+    assert "Under-18 clients" in data["actions_html"]
+    assert 'name="kind"' not in data["actions_html"]
+
+
+def test_check_empty_number_is_a_form_error(client_staff):
+    response = client_staff.post(reverse("venues:check"), {"number": "  "})
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert CardCheck.objects.count() == 0
+
+
+def test_failed_checks_are_throttled_with_a_clear_message_and_logged(client_staff, settings, caplog):
+    settings.CARD_CHECK_FAILURES_PER_MINUTE = 2
+    mistyped = _number("ARVAUS22")[:-1] + "2"
+    for _ in range(2):
+        assert client_staff.post(reverse("venues:check"), {"number": mistyped}, **JSON).json()["code"] == (
+            "card_number_invalid"
+        )
+    with caplog.at_level(logging.WARNING, logger="kaikukanta.counter"):
+        response = client_staff.post(reverse("venues:check"), {"number": mistyped}, **JSON)
+    data = response.json()
+    assert response.status_code == 429
+    assert data["code"] == "throttled"
+    assert data["message"] == str(MESSAGES["throttled"])
+    assert str(MESSAGES["throttled"]) in data["status_html"]
+    assert "is-throttled" in data["status_html"]
+    assert CardCheck.objects.count() == 2
+    assert [r.getMessage() for r in caplog.records if r.name == "kaikukanta.counter"] == [
+        f"card check throttled: user={client_staff.session['_auth_user_id']} "
+        f"venue={CardCheck.objects.first().venue_id}"
+    ]
+
+
+# --- log -------------------------------------------------------------------------------------------
+
+
+def test_log_default_is_one_ticket_without_children(client_staff, card, staff, venue):
+    response = _log(client_staff, card.number)
+    data = response.json()
+    use = Use.objects.get()
+    assert response.status_code == 201
+    assert data["ok"] is True
+    assert data["use"] == use.pk
+    assert data["message"] == f"Logged a ticket for {mask_number(card.number)}."
+    assert (use.card, use.venue, use.kind, use.children, use.channel, use.logged_by) == (
+        card, venue, "ticket", 0, "counter", staff
+    )
+    assert mask_number(card.number) in data["row_html"]
+    assert card.number not in data["row_html"]
+
+
+def test_log_with_children_up_to_the_card(client_staff, card):
+    response = _log(client_staff, card.number, children="2")
+    assert response.status_code == 201
+    assert response.json()["message"] == f"Logged a ticket for {mask_number(card.number)} with 2 children."
+    assert Use.objects.get().children == 2
+
+
+def test_log_refuses_more_children_than_the_card_allows(client_staff, card):
+    response = _log(client_staff, card.number, children="3")
+    assert response.status_code == 400
+    assert response.json() == {"ok": False, "code": "too_many_children",
+                               "message": str(MESSAGES["too_many_children"]), "field": "children"}
+    assert Use.objects.count() == 0
+
+
+def test_log_is_idempotent_for_a_repeated_submission(client_staff, card):
+    first = _log(client_staff, card.number, key="same-key")
+    second = _log(client_staff, card.number, key="same-key")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["use"] == second.json()["use"]
+    assert Use.objects.count() == 1
+
+
+def test_log_without_javascript_redirects_back_to_the_counter_with_a_message(client_staff, card):
+    response = _log(client_staff, card.number, accept_json=False)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("venues:counter")
+    page = client_staff.get(reverse("venues:counter")).content.decode()
+    assert f"Logged a ticket for {mask_number(card.number)}." in page
+    assert Use.objects.count() == 1
+
+
+def test_log_refusal_without_javascript_keeps_the_form_with_the_error(client_staff, card):
+    response = _log(client_staff, card.number, children="5", accept_json=False)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert str(MESSAGES["too_many_children"]) in html
+    assert 'id="id_children_errors"' in html
+    assert 'aria-describedby="id_children_helptext id_children_errors"' in html
+    assert Use.objects.count() == 0
+
+
+def test_log_community_card_with_group_and_under_18_clients(client_staff, region):
+    community = CommunityCardFactory(number=_number("YHTEYS22"), office__region=region, region=region)
+    response = _log(client_staff, community.number, group_size="3", children="2", community="1")
+    use = Use.objects.get()
+    assert response.status_code == 201
+    assert (use.card_kind, use.group_size, use.children) == ("community", 3, 2)
+
+
+@pytest.mark.parametrize(("fields", "code"), [
+    ({}, "group_size_invalid"),
+    ({"group_size": "9"}, "group_size_invalid"),
+    ({"group_size": "3", "kind": "course"}, "courses_need_personal_card"),
+])
+def test_log_community_card_refusals(client, course_venue, region, fields, code):
+    client.force_login(VenueMembershipFactory(venue=course_venue).user)
+    community = CommunityCardFactory(number=_number("YHTEYS22"), office__region=region, region=region)
+    response = _log(client, community.number, community="1", **fields)
+    assert response.json()["code"] == code
+    assert Use.objects.count() == 0
+
+
+def test_course_place_at_a_course_venue_and_no_children_on_it(client, course_venue, card):
+    client.force_login(VenueMembershipFactory(venue=course_venue).user)
+    refused = _log(client, card.number, kind="course", children="1", key="a")
+    assert refused.json()["code"] == "children_not_allowed_for_courses"
+    assert Use.objects.count() == 0
+    response = _log(client, card.number, kind="course", key="b")
+    use = Use.objects.get()
+    assert response.status_code == 201
+    assert response.json()["message"] == f"Logged a course place for {mask_number(card.number)}."
+    assert (use.kind, use.stat_group) == ("course", "education")
+
+
+def test_course_choice_is_shown_only_where_courses_are_offered(client, client_staff, course_venue, card):
+    assert 'name="kind"' not in client_staff.post(reverse("venues:check"), {"number": card.number},
+                                                  **JSON).json()["actions_html"]
+    client.force_login(VenueMembershipFactory(venue=course_venue).user)
+    assert 'name="kind"' in client.post(reverse("venues:check"), {"number": card.number}, **JSON).json()[
+        "actions_html"]
+
+
+def test_offers_with_places_left_are_offered_and_the_quota_holds(client_staff, card, venue):
+    offer = OfferFactory(venue=venue, title="Näyttely", quota=1)
+    sold_out = OfferFactory(venue=venue, title="Loppuunmyyty", quota=2)
+    Offer.objects.filter(pk=sold_out.pk).update(used_count=2)
+    OfferFactory(venue=venue, title="Mennyt", starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2020, 2, 1))
+    actions = client_staff.post(reverse("venues:check"), {"number": card.number}, **JSON).json()["actions_html"]
+    assert "Näyttely (performance, 1 of 1 places left)" in actions
+    assert "Loppuunmyyty" not in actions
+    assert "Mennyt" not in actions
+    assert _log(client_staff, card.number, offer=str(offer.pk), key="a").status_code == 201
+    refused = _log(client_staff, card.number, offer=str(offer.pk), key="b")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "quota_exhausted"
+    offer.refresh_from_db()
+    assert offer.used_count == 1
+    assert Use.objects.count() == 1
+
+
+def test_log_refuses_another_venues_offer(client_staff, card, region):
+    other_offer = OfferFactory(venue=VenueFactory(region=region))
+    response = _log(client_staff, card.number, offer=str(other_offer.pk))
+    assert response.status_code == 400
+    assert response.json()["field"] == "offer"
+    assert Use.objects.count() == 0
+
+
+# --- today's log, cancel, late entry --------------------------------------------------------------
+
+
+def test_todays_log_lists_this_venues_uses_with_masked_numbers(client_staff, card, venue, region):
+    today = timezone.localdate()
+    mine = UseFactory(card=card, venue=venue, used_on=today)
+    UseFactory(card=card, venue=venue, used_on=today - datetime.timedelta(days=3))
+    UseFactory(card=card, venue=VenueFactory(region=region), used_on=today)
+    html = client_staff.get(reverse("venues:counter")).content.decode()
+    assert html.count('<tr id="use-') == 1
+    assert f'id="use-{mine.pk}"' in html
+    assert mask_number(card.number) in html
+    assert card.number not in html
+
+
+def test_cancel_needs_a_reason(client_staff, card, venue):
+    use = UseFactory(card=card, venue=venue)
+    response = client_staff.post(reverse("venues:cancel", args=[use.pk]), {f"cancel-{use.pk}-reason": " "})
+    use.refresh_from_db()
+    assert response.status_code == 400
+    assert "A reason is required." in response.content.decode()
+    assert use.cancelled_at is None
+
+
+def test_cancel_with_a_reason(client_staff, card, venue, staff):
+    use = UseFactory(card=card, venue=venue)
+    response = client_staff.post(reverse("venues:cancel", args=[use.pk]),
+                                 {f"cancel-{use.pk}-reason": "Väärä kortti"})
+    use.refresh_from_db()
+    assert response.status_code == 302
+    assert (use.cancel_reason, use.cancelled_by) == ("Väärä kortti", staff)
+    assert "Cancelled the use of" in client_staff.get(reverse("venues:counter")).content.decode()
+
+
+def test_cancel_outside_the_window_is_refused(client_staff, card, venue):
+    use = UseFactory(card=card, venue=venue, used_on=timezone.localdate() - datetime.timedelta(days=20))
+    client_staff.post(reverse("venues:cancel", args=[use.pk]), {f"cancel-{use.pk}-reason": "Myöhään"})
+    use.refresh_from_db()
+    assert use.cancelled_at is None
+    assert str(MESSAGES["cancel_window_passed"]) in client_staff.get(reverse("venues:counter")).content.decode()
+
+
+def test_cancel_another_venues_use_is_not_found(client_staff, card, region):
+    use = UseFactory(card=card, venue=VenueFactory(region=region))
+    response = client_staff.post(reverse("venues:cancel", args=[use.pk]), {f"cancel-{use.pk}-reason": "x"})
+    use.refresh_from_db()
+    assert response.status_code == 404
+    assert use.cancelled_at is None
+
+
+def test_late_entry_logs_the_real_date(client_staff, card):
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    response = client_staff.post(reverse("venues:late_entry"), {
+        "number": card.number, "used_on": day.isoformat(), "children": "1", "kind": "ticket", "idempotency_key": "p1",
+    })
+    use = Use.objects.get()
+    assert response.status_code == 302
+    assert (use.used_on, use.channel, use.children) == (day, "late", 1)
+
+
+@pytest.mark.parametrize(("days_ago", "code"), [(-1, "used_on_in_future"), (31, "late_entry_window_passed")])
+def test_late_entry_refuses_dates_outside_the_window(client_staff, card, days_ago, code):
+    day = timezone.localdate() - datetime.timedelta(days=days_ago)
+    response = client_staff.post(reverse("venues:late_entry"), {"number": card.number, "used_on": day.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert str(MESSAGES[code]) in html
+    assert 'id="id_used_on_errors"' in html
+    assert Use.objects.count() == 0
+
+
+# --- offers ----------------------------------------------------------------------------------------
+
+
+def test_offers_page_lists_used_and_remaining(client_staff, venue, region):
+    offer = OfferFactory(venue=venue, title="Teatteri-ilta", quota=10)
+    Offer.objects.filter(pk=offer.pk).update(used_count=4)
+    OfferFactory(venue=VenueFactory(region=region), title="Toisen kohteen")
+    html = client_staff.get(reverse("venues:offers")).content.decode()
+    assert "Teatteri-ilta" in html
+    assert "<td>10</td>\n      <td>4</td>\n      <td>6</td>" in html
+    assert "Toisen kohteen" not in html
+
+
+def test_create_offer(client_staff, venue):
+    response = client_staff.post(reverse("venues:offer_create"), {
+        "title": "Syysnäyttely", "kind": "event", "starts_on": "2025-09-01", "ends_on": "2025-12-31", "quota": "20",
+    })
+    assert response.status_code == 302
+    offer = Offer.objects.get()
+    assert (offer.venue, offer.title, offer.kind, offer.quota, offer.used_count) == (venue, "Syysnäyttely", "event",
+                                                                                     20, 0)
+
+
+def test_create_offer_refuses_reversed_dates_next_to_the_field(client_staff):
+    response = client_staff.post(reverse("venues:offer_create"), {
+        "title": "Väärin päin", "kind": "event", "starts_on": "2025-09-01", "ends_on": "2025-08-01",
+    })
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<ul class="errorlist" id="id_ends_on_errors"><li>{MESSAGES["offer_dates_invalid"]}</li></ul>' in html
+    assert Offer.objects.count() == 0
+
+
+def test_create_course_offer_only_where_courses_are_offered(client_staff):
+    response = client_staff.post(reverse("venues:offer_create"), {
+        "title": "Kurssi", "kind": "course", "starts_on": "2025-09-01", "ends_on": "2025-12-01",
+    })
+    assert response.status_code == 400
+    assert Offer.objects.count() == 0
+
+
+def test_edit_offer_cannot_lower_the_quota_below_used_places(client_staff, venue):
+    offer = OfferFactory(venue=venue, title="Konsertti", quota=10)
+    Offer.objects.filter(pk=offer.pk).update(used_count=6)
+    response = client_staff.post(reverse("venues:offer_edit", args=[offer.pk]), {
+        "title": "Konsertti", "kind": "performance", "starts_on": "2025-01-01", "ends_on": "2025-12-31", "quota": "5",
+    })
+    offer.refresh_from_db()
+    assert response.status_code == 400
+    assert str(MESSAGES["offer_quota_below_used"]) in response.content.decode()
+    assert offer.quota == 10
+
+
+def test_edit_another_venues_offer_is_not_found(client_staff, region):
+    offer = OfferFactory(venue=VenueFactory(region=region), title="Vieras")
+    response = client_staff.post(reverse("venues:offer_edit", args=[offer.pk]), {
+        "title": "Kaapattu", "kind": "event", "starts_on": "2025-01-01", "ends_on": "2025-12-31",
+    })
+    offer.refresh_from_db()
+    assert response.status_code == 404
+    assert offer.title == "Vieras"
+
+
+# --- venue uses ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(card, venue, region):
+    """Uses over three months at this venue, one cancelled, one at another venue."""
+    offer = OfferFactory(venue=venue, title="Kevätnäyttely")
+    rows = [
+        UseFactory(card=card, venue=venue, used_on=datetime.date(2025, 3, 5), children=2),
+        UseFactory(card=card, venue=venue, used_on=datetime.date(2025, 3, 20), offer=offer),
+        UseFactory(card=card, venue=venue, used_on=datetime.date(2025, 4, 1)),
+        UseFactory(card=card, venue=venue, used_on=datetime.date(2025, 4, 2), cancelled_at=timezone.now(),
+                   cancel_reason="Väärä kortti"),
+        UseFactory(card=CommunityCardFactory(office__region=region, region=region), venue=venue,
+                   used_on=datetime.date(2025, 5, 9), group_size=3, children=1),
+        UseFactory(card=card, venue=VenueFactory(region=region), used_on=datetime.date(2025, 4, 3)),
+    ]
+    return offer, rows
+
+
+def test_uses_page_lists_masked_uses_and_monthly_totals(client_staff, history, card, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = client_staff.get(reverse("venues:uses"))
+    html = response.content.decode()
+    page = response.context["page"]
+    assert response.status_code == 200
+    assert page.paginator.count == 5
+    assert [u.used_on.isoformat() for u in page.object_list] == [
+        "2025-05-09", "2025-04-02", "2025-04-01", "2025-03-20", "2025-03-05"]
+    assert card.number not in html
+    assert mask_number(card.number) in html
+    totals = [(t.month.isoformat(), t.uses, t.tickets, t.course_places, t.children, t.community, t.people)
+              for t in response.context["totals"]]
+    assert totals == [("2025-05-01", 1, 1, 0, 1, 1, 2), ("2025-04-01", 1, 1, 0, 0, 0, 1),
+                      ("2025-03-01", 2, 2, 0, 2, 0, 4)]
+
+
+def test_uses_page_filters(client_staff, history):
+    offer, _rows = history
+    response = client_staff.get(reverse("venues:uses"), {"date_from": "2025-03-10", "date_to": "2025-04-30"})
+    assert [u.used_on.isoformat() for u in response.context["page"].object_list] == [
+        "2025-04-02", "2025-04-01", "2025-03-20"]
+    response = client_staff.get(reverse("venues:uses"), {"offer": str(offer.pk)})
+    assert [u.used_on.isoformat() for u in response.context["page"].object_list] == ["2025-03-20"]
+    response = client_staff.get(reverse("venues:uses"), {"kind": "course"})
+    assert response.context["page"].paginator.count == 0
+
+
+def test_uses_page_is_paginated_with_a_bounded_number_of_queries(client_staff, card, venue,
+                                                                 django_assert_max_num_queries):
+    UseFactory.create_batch(60, card=card, venue=venue, used_on=datetime.date(2025, 6, 1))
+    with django_assert_max_num_queries(12):
+        first = client_staff.get(reverse("venues:uses"))
+    second = client_staff.get(reverse("venues:uses"), {"page": "2"})
+    assert len(first.context["page"].object_list) == 50
+    assert len(second.context["page"].object_list) == 10
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_csv_export_is_streamed_for_excel_with_masked_numbers(client_staff, history, card):
+    response = client_staff.get(reverse("venues:uses_export"), {"date_from": "2025-04-01"})
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="kaikukortti-uses-')
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeffused_on;card;card_kind;kind;children;group_size;offer;channel;logged_at;")
+    lines = body.strip("\ufeff").splitlines()
+    assert len(lines) == 4
+    assert lines[2].startswith(f"2025-04-02;{mask_number(card.number)};personal;ticket;0;;;counter;")
+    assert lines[2].endswith(";Väärä kortti")
+    assert card.number not in body
+
+
+def test_mask_number():
+    assert mask_number("ABCDEFGHJ") == "ABC-•••-GHJ"
+    assert mask_number("abc-def-ghj") == "ABC-•••-GHJ"
