@@ -477,3 +477,23 @@ def use_cancel(*, user, use: Use, reason: str, today: datetime.date | None = Non
         first = Use.objects.counted().filter(card_id=use.card_id).aggregate(first=Min("used_on"))["first"]
         Card.objects.filter(pk=use.card_id).update(first_used_on=first)
     return use
+
+
+# --- printing and handing over a card (recorded in its history, R12) --------------------------------
+
+
+def card_handover_record(*, user, card: Card, kind: str) -> CardEvent:
+    """Record that ``card`` was printed or its mobile link shown, by staff of an office of the card's region.
+
+    Only an active card is printed or handed over; the office recorded is the card's own when the user
+    works there.
+    """
+    if kind not in (CardEvent.Kind.PRINTED, CardEvent.Kind.MOBILE_LINK):
+        raise ValueError(kind)
+    offices = list(Office.objects.filter(pk__in=scope_for(user).office_ids, region_id=card.region_id).order_by("pk"))
+    if not offices:
+        raise DomainError("not_allowed")
+    if card.status != Card.Status.ACTIVE or card.reduced_on is not None:
+        raise DomainError("card_inactive")
+    office = next((o for o in offices if o.pk == card.office_id), offices[0])
+    return _event(card, kind, user, office)

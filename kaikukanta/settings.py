@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "kaikukanta.middleware.RequireMfaForRegionalMiddleware",
 ]
 
 ROOT_URLCONF = "kaikukanta.urls"

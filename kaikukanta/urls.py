@@ -4,9 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .invitation_views import accept as accept_invitation
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("invitations/<str:token>/", accept_invitation, name="invitation_accept"),
     path("profile/", views.profile, name="profile"),
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,403 @@
+"""Distributor pages: register, list, card page with its actions, print, mobile card, bulk import.
+
+Views only read through the scoped selectors and write through ``cards.services``; a card outside
+the user's scope answers 404 exactly like a missing one.
+"""
+
+import hashlib
+import json
+import os
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from import_export.tmp_storages import TempFolderStorage
+
+from distributors.models import Office
+from kaikukanta.errors import DomainError
+from kaikukanta.scopes import scope_for
+from regions.models import Municipality
+
+from . import selectors, services
+from .forms import CardFilterForm, CardRegisterForm, ImportForm, InactivateForm, RenewForm, ReplaceForm
+from .mobile import card_is_live, card_pk_from_token, mobile_url
+from .models import Card, CardEvent
+from .pdf import code39_svg, qr_svg, render_card_pdf
+from .resources import COLUMNS, import_cards, read_dataset
+
+PAGE_SIZE = 25
+IMPORT_SESSION_KEY = "cards_import"
+
+
+def _get_card(user, pk: int) -> Card:
+    try:
+        return selectors.card_get(user=user, pk=pk)
+    except Card.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _require_actor(user, card: Card) -> None:
+    """Visible is not enough to act: only staff of an office of the card's region renew, replace, print…"""
+    if not selectors.can_act_on(user, card):
+        raise PermissionDenied
+
+
+def _own_offices(user):
+    offices = Office.objects.filter(pk__in=scope_for(user).office_ids).select_related("region").order_by("name")
+    if not offices:
+        raise PermissionDenied
+    return offices
+
+
+# --- list and register ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def card_list(request):
+    form = CardFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cards = selectors.card_list(user=request.user, **{k: v or "" for k, v in filters.items()})
+    page = Paginator(cards, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cards/card_list.html", {
+        "form": form, "page": page, "cards": page.object_list, "query": query.urlencode(),
+        "today": timezone.localdate(), "can_register": bool(scope_for(request.user).office_ids),
+        "show_office": len(scope_for(request.user).office_ids) != 1,
+    })
+
+
+def _municipality_options():
+    today = timezone.localdate()
+    return Municipality.objects.in_network_on(today).order_by("name_fi").only("code", "name_fi", "name_sv")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_register(request):
+    offices = _own_offices(request.user)
+    form = CardRegisterForm(request.POST or None, offices=offices)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(selectors.likely_duplicates(
+            office=data["office"], birth_year=data["birth_year"], postal_code=data.get("postal_code") or ""
+        )[:10])
+        if duplicates and not data.get("confirm_duplicate"):
+            form.add_error("confirm_duplicate", _(
+                "A card with the same birth year and postal code was registered at this office in the last "
+                "30 days. Check the cards below; tick the box to register anyway."
+            ))
+        else:
+            try:
+                card = services.card_issue(user=request.user, **form.service_kwargs())
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, _("Card %(number)s registered, valid until %(date)s.") % {
+                    "number": card.display_number, "date": card.valid_until.strftime("%-d.%-m.%Y"),
+                })
+                return redirect("cards:detail", pk=card.pk)
+    return render(request, "cards/card_register.html", {
+        "form": form, "duplicates": duplicates, "municipalities": _municipality_options(),
+        "show_confirm": bool(duplicates) or bool(form.data.get("confirm_duplicate")),
+    })
+
+
+# --- card page and its actions --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def card_detail(request, pk: int):
+    card = _get_card(request.user, pk)
+    return render(request, "cards/card_detail.html", {
+        "card": card,
+        "events": selectors.card_events(card)[:100],
+        "uses": selectors.card_uses(card)[:100],
+        "replaced_by": selectors.card_replaced_by(card),
+        "can_act": selectors.can_act_on(request.user, card),
+        "today": timezone.localdate(),
+        "number_qr": qr_svg(card.number, scale=5, title=card.display_number),
+    })
+
+
+def _action(request, pk: int, form_class, template: str, perform, extra=None):
+    """GET shows the confirmation page; POST performs the service call and records it."""
+    card = _get_card(request.user, pk)
+    _require_actor(request.user, card)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result, message = perform(card, form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, message)
+            return redirect("cards:detail", pk=result.pk)
+    context = {"card": card, "form": form, "today": timezone.localdate()}
+    context.update(extra(card) if extra else {})
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_renew(request, pk: int):
+    def perform(card, data):
+        card = services.card_renew(user=request.user, card=card, wellbeing_at_renewal=data.get("wellbeing_at_renewal"))
+        return card, _("Card renewed: valid until %(date)s.") % {"date": card.valid_until.strftime("%-d.%-m.%Y")}
+
+    def extra(card):
+        new_until = max(card.valid_until, services.default_valid_until(card.region, timezone.localdate()))
+        return {"new_valid_until": new_until}
+
+    return _action(request, pk, RenewForm, "cards/card_renew.html", perform, extra)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_replace(request, pk: int):
+    def perform(card, data):
+        new = services.card_replace(user=request.user, card=card, number=data.get("number") or None,
+                                    reason=data["reason"])
+        return new, _("Card %(old)s closed and replaced by %(new)s.") % {
+            "old": card.display_number, "new": new.display_number,
+        }
+
+    return _action(request, pk, ReplaceForm, "cards/card_replace.html", perform)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_inactivate(request, pk: int):
+    def perform(card, data):
+        card = services.card_inactivate(user=request.user, card=card, reason=data["reason"])
+        return card, _("Card %(number)s is no longer in use.") % {"number": card.display_number}
+
+    return _action(request, pk, InactivateForm, "cards/card_inactivate.html", perform)
+
+
+@login_required
+@require_GET
+def card_print(request, pk: int):
+    """The ID-1 card and the A4 info sheet as one PDF; printing is recorded in the card's history."""
+    card = _get_card(request.user, pk)
+    _require_actor(request.user, card)
+    try:
+        services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.PRINTED)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("cards:detail", pk=card.pk)
+    pdf = render_card_pdf(card, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="kaikukortti-{card.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def card_handover(request, pk: int):
+    """The QR code the client scans with their own phone to open the mobile card."""
+    card = _get_card(request.user, pk)
+    _require_actor(request.user, card)
+    try:
+        services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.MOBILE_LINK)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("cards:detail", pk=card.pk)
+    url = mobile_url(request, card)
+    response = render(request, "cards/card_handover.html", {
+        "card": card, "mobile_url": url, "mobile_qr": qr_svg(url, scale=6, title=_("Link to the mobile card")),
+    })
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the mobile card (no login) -------------------------------------------------------------------
+
+
+def _mobile_headers(response, *, cache: bool = True):
+    response["Cache-Control"] = "private, no-cache" if cache else "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _mobile_card(token: str) -> Card | None:
+    pk = card_pk_from_token(token)
+    if pk is None:
+        raise Http404
+    return Card.objects.select_related("region", "office").filter(pk=pk).first()
+
+
+@never_cache
+@require_GET
+def mobile_card(request, token: str):
+    """Re-reads the card every time: an inactivated card's link shows only 'no longer in use'."""
+    card = _mobile_card(token)
+    language = card.language if card is not None and card.language else translation.get_language()
+    with translation.override(language):
+        if not card_is_live(card):
+            return _mobile_headers(render(request, "cards/mobile_gone.html", {"token": token}, status=410),
+                                   cache=False)
+        today = timezone.localdate()
+        response = render(request, "cards/mobile.html", {
+            "card": card, "token": token, "uses": selectors.holder_uses(card), "today": today,
+            "expired": card.valid_until < today,
+            "number_qr": qr_svg(card.number, scale=6, title=card.display_number),
+            "number_barcode": code39_svg(card.number, title=card.display_number),
+            "status_version": _status_version(card),
+        })
+    return _mobile_headers(response)
+
+
+def _status_version(card: Card) -> str:
+    raw = f"{card.status}|{card.valid_until}|{card.children}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+
+@require_GET
+def mobile_status(request, token: str):
+    """Polled by the open mobile card so an inactivation shows at once (and renewals refresh the page)."""
+    card = _mobile_card(token)
+    if not card_is_live(card):
+        return _mobile_headers(JsonResponse({"active": False}, status=410), cache=False)
+    return _mobile_headers(JsonResponse({
+        "active": True, "valid_until": card.valid_until.isoformat(), "version": _status_version(card),
+    }), cache=False)
+
+
+@require_GET
+def mobile_manifest(request, token: str):
+    card = _mobile_card(token)
+    language = card.language if card is not None and card.language else translation.get_language()
+    with translation.override(language):
+        manifest = {
+            "name": _("Kaikukortti – mobile card"),
+            "short_name": "Kaikukortti",
+            "lang": language,
+            "start_url": reverse("cards:mobile", kwargs={"token": token}),
+            "scope": reverse("cards:mobile_scope"),
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5563",
+            "icons": [
+                {"src": static("cards/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("cards/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {"src": static("cards/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        }
+    response = HttpResponse(json.dumps(manifest), content_type="application/manifest+json")
+    return _mobile_headers(response, cache=False)
+
+
+@require_GET
+def service_worker(request):
+    """Served under /cards/m/ so that its scope covers every mobile card page (and nothing else)."""
+    path = finders.find("cards/sw.js") or os.path.join(settings.STATIC_ROOT, "cards", "sw.js")
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    assets = [static("vendor/pico-2.1.1.min.css"), static("cards/mobile.css"), static("js/mobile-card.js")]
+    source = source.replace("/*ASSETS*/[]", json.dumps(assets))
+    response = HttpResponse(source, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("cards:mobile_scope")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def mobile_scope(request):
+    raise Http404
+
+
+# --- bulk import ----------------------------------------------------------------------------------
+
+
+def _import_storage(name: str | None = None) -> TempFolderStorage:
+    return TempFolderStorage(name=name, read_mode="rb")
+
+
+def _preview(request, *, office, dataset, filename: str, outcome, form=None):
+    return render(request, "cards/card_import.html", {
+        "form": form, "office": office, "outcome": outcome, "filename": filename,
+        "created_preview": outcome.created[:20] if outcome else [], "errors": outcome.errors[:500] if outcome else [],
+        "more_errors": max(len(outcome.errors) - 500, 0) if outcome else 0, "columns": COLUMNS,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_import(request):
+    """Upload → preview (a dry run through the services, nothing saved) → confirm."""
+    offices = _own_offices(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        office = form.cleaned_data["office"]
+        content = upload.read()
+        try:
+            dataset = read_dataset(content, upload.name)
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            outcome = import_cards(user=request.user, office=office, dataset=dataset, dry_run=True)
+            if outcome.ok and outcome.total:
+                storage = _import_storage()
+                storage.save(content)
+                request.session[IMPORT_SESSION_KEY] = {
+                    "file": os.path.basename(storage.name), "filename": upload.name, "office": office.pk,
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                }
+            return _preview(request, office=office, dataset=dataset, filename=upload.name, outcome=outcome)
+    return render(request, "cards/card_import.html", {"form": form, "columns": COLUMNS})
+
+
+@login_required
+@require_POST
+def card_import_confirm(request):
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    offices = _own_offices(request.user)
+    if not pending or "/" in pending["file"] or os.sep in pending["file"]:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("cards:import")
+    office = offices.filter(pk=pending["office"]).first()
+    storage = _import_storage(pending["file"])
+    try:
+        content = storage.read()
+        storage.remove()
+    except OSError:
+        content = None
+    if office is None or content is None or hashlib.sha256(content).hexdigest() != pending["sha256"]:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("cards:import")
+    dataset = read_dataset(content, pending["filename"])
+    outcome = import_cards(user=request.user, office=office, dataset=dataset, dry_run=False)
+    if not outcome.saved:
+        messages.error(request, _("Nothing was saved: some rows were refused. Fix the file and upload it again."))
+        return _preview(request, office=office, dataset=dataset, filename=pending["filename"], outcome=outcome,
+                        form=ImportForm(offices=offices))
+    messages.success(request, _("%(count)s cards imported.") % {"count": len(outcome.created)})
+    return redirect(reverse("cards:list") + "?" + "status=active")
+
+
+@login_required
+@require_GET
+def import_template(request):
+    header = ",".join(aliases[0] for aliases in COLUMNS.values())
+    example = "ABC-DEF-GHJ,1980,837,33100,2,paper,fi,,\n,1975,Tampere,,0,mobile,sv,,"
+    response = HttpResponse(f"{header}\n{example}\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kaikukortti-import.csv"'
+    return response

@@ -1,0 +1,71 @@
+/* Kaikukortti mobile card: offline copy + live status.
+ * - registers the service worker (network-first for this page, cached copy when offline);
+ * - stores this page and its assets in the cache right away (the first load is not yet controlled);
+ * - re-checks the card's status when the page is shown again and every minute: an inactivated card
+ *   replaces the page with "no longer in use" at once and its cached copy is deleted. */
+(function () {
+  "use strict";
+  var CACHE = "kaikukortti-mobile-v1";
+  var root = document.getElementById("mobile-card");
+  if (!root) return;
+  var statusUrl = root.dataset.statusUrl;
+  var pageUrl = location.href.split("#")[0];
+
+  function assets() {
+    var urls = [pageUrl];
+    document.querySelectorAll('link[rel="stylesheet"], script[src], link[rel="manifest"]').forEach(function (el) {
+      urls.push(el.href || el.src);
+    });
+    return urls;
+  }
+
+  function forget() {
+    if (!("caches" in window)) return Promise.resolve();
+    return caches.open(CACHE).then(function (cache) { return cache.delete(pageUrl); });
+  }
+
+  function showGone() {
+    var article = document.createElement("article");
+    article.className = "gone";
+    article.setAttribute("role", "alert");
+    var h1 = document.createElement("h1");
+    h1.textContent = root.dataset.goneTitle;
+    var p = document.createElement("p");
+    p.textContent = root.dataset.goneText;
+    article.appendChild(h1);
+    article.appendChild(p);
+    root.replaceChildren(article);
+    document.title = "Kaikukortti";
+    forget();
+  }
+
+  function check() {
+    if (!navigator.onLine) {
+      root.querySelector(".offline-note").hidden = false;
+      return;
+    }
+    fetch(statusUrl, { cache: "no-store", credentials: "omit" }).then(function (response) {
+      root.querySelector(".offline-note").hidden = true;
+      if (response.status === 410 || response.status === 404) { showGone(); return null; }
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (data && data.active && data.version !== root.dataset.version) location.reload();
+    }).catch(function () {
+      var note = root.querySelector(".offline-note");
+      if (note) note.hidden = false;
+    });
+  }
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(root.dataset.swUrl, { scope: root.dataset.swScope }).catch(function () {});
+  }
+  if ("caches" in window && navigator.onLine) {
+    caches.open(CACHE).then(function (cache) { return cache.addAll(assets()); }).catch(function () {});
+  }
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) check(); });
+  window.addEventListener("online", check);
+  window.addEventListener("offline", check);
+  window.addEventListener("pageshow", function (event) { if (event.persisted) check(); });
+  setInterval(check, 60000);
+  check();
+})();
