@@ -1,10 +1,25 @@
 """The one API router (v1). Apps register their viewsets here."""
 
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from cards.api.views import CardViewSet, UseViewSet
+from distributors.api.views import OfficeViewSet
+from regions.api.views import RegionViewSet
+from venues.api.views import OfferViewSet, VenueViewSet
+
+from .api_auth import MeView, TokenView
+
+router = SimpleRouter()
+router.register("regions", RegionViewSet, basename="api-region")
+router.register("offices", OfficeViewSet, basename="api-office")
+router.register("venues", VenueViewSet, basename="api-venue")
+router.register("offers", OfferViewSet, basename="api-offer")
+router.register("cards", CardViewSet, basename="api-card")
+router.register("uses", UseViewSet, basename="api-use")
 
 urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-auth-token"),
+    path("me/", MeView.as_view(), name="api-me"),
     path("", include(router.urls)),
 ]

@@ -1,9 +1,16 @@
 """One domain error type, turned into HTTP by one handler."""
 
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
+from django.views import defaults
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger("kaikukanta.api")
 
 # Stable codes (DESIGN §4 plus the few the rules need besides) and their user-facing messages.
 MESSAGES = {
@@ -66,6 +73,7 @@ HTTP_STATUS = {
     "quota_exhausted": status.HTTP_409_CONFLICT,
     "card_number_taken": status.HTTP_409_CONFLICT,
     "idempotency_conflict": status.HTTP_409_CONFLICT,
+    "use_already_cancelled": status.HTTP_409_CONFLICT,
     "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
@@ -87,15 +95,73 @@ class DomainError(Exception):
         return HTTP_STATUS.get(self.code, status.HTTP_400_BAD_REQUEST)
 
 
+def _first_message(detail) -> str:
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_message(value)
+    if isinstance(detail, list | tuple) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def _field_messages(detail) -> dict[str, list[str]]:
+    if isinstance(detail, list | tuple):
+        return {"non_field_errors": [str(item) for item in detail]}
+    fields: dict[str, list[str]] = {}
+    for name, value in detail.items():
+        if isinstance(value, dict):
+            for sub, messages in _field_messages(value).items():
+                fields[f"{name}.{sub}"] = messages
+        elif isinstance(value, list | tuple):
+            fields[name] = [_first_message(item) for item in value]
+        else:
+            fields[name] = [str(value)]
+    return fields
+
+
 def api_exception_handler(exc, context):
-    """DRF handler: DomainError -> {"code","detail"}; other DRF errors keep a code too."""
+    """DRF handler: every error answers ``{"code","detail"}`` (DESIGN §8), never a stack trace.
+
+    Out-of-scope refusals (``not_allowed``) answer exactly like a missing object, 404 ``not_found``,
+    so that the API never tells whether something outside the caller's scope exists.
+    """
     if isinstance(exc, DomainError):
+        if exc.code == "not_allowed":
+            return Response({"code": "not_found", "detail": str(_("Not found."))}, status=status.HTTP_404_NOT_FOUND)
         return Response({"code": exc.code, "detail": str(exc.message)}, status=exc.http_status)
+    if isinstance(exc, exceptions.ValidationError):
+        body = {"code": "invalid", "detail": _first_message(exc.detail), "fields": _field_messages(exc.detail)}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     response = exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
-        detail = response.data.get("detail", response.data)
-        code = getattr(detail, "code", None) or getattr(exc, "default_code", "invalid")
-        if response.status_code == 400:
-            code = "invalid"
-        response.data = {"code": str(code), "detail": detail if not isinstance(detail, str) else str(detail)}
+    if response is None:
+        logger.exception("API error", exc_info=exc)
+        body = {"code": "server_error", "detail": str(_("Something went wrong on our side. The error was logged."))}
+        return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    if isinstance(exc, Http404):
+        code = "not_found"
+    elif isinstance(exc, DjangoPermissionDenied):
+        code = "permission_denied"
+    else:
+        code = getattr(exc, "default_code", None) or "error"
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+    response.data = {"code": str(code), "detail": _first_message(detail)}
     return response
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def server_error(request, *args, **kwargs):
+    """Django's handler500: a JSON body on /api/ paths, the normal error page elsewhere."""
+    if _wants_json(request):
+        body = {"code": "server_error", "detail": str(_("Something went wrong on our side. The error was logged."))}
+        return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return defaults.server_error(request, *args, **kwargs)
+
+
+def page_not_found(request, exception, *args, **kwargs):
+    """Django's handler404: a JSON body on /api/ paths, the normal page elsewhere."""
+    if _wants_json(request):
+        return JsonResponse({"code": "not_found", "detail": str(_("Not found."))}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception, *args, **kwargs)

@@ -17,7 +17,9 @@ def home(request):
 
 @login_required
 def profile(request):
-    return render(request, "kaikukanta/profile.html")
+    from .api_auth import token_context
+
+    return render(request, "kaikukanta/profile.html", token_context(request))
 
 
 @require_GET

@@ -1,0 +1,126 @@
+"""Card and use serializers. They shape JSON only: every rule is in ``cards.services``."""
+
+from rest_framework import serializers
+
+from cards.models import Card, Use
+from kaikukanta.api_common import RefSerializer
+from venues.models import StatGroup
+
+ID_FIELD = {"min_value": 1, "max_value": 2**63 - 1}
+
+CHECK_CODES = [
+    "card_number_invalid",
+    "card_not_found",
+    "card_inactive",
+    "card_expired",
+    "card_not_valid_in_region",
+    "venue_inactive",
+]
+
+
+class CardSerializer(serializers.ModelSerializer):
+    """A card as its office and region see it. No direct identifier exists to show (DESIGN §3)."""
+
+    display_number = serializers.CharField(read_only=True, help_text="The number as printed: ABC-DEF-GHJ.")
+    office = RefSerializer(read_only=True)
+    region = RefSerializer(read_only=True)
+    home_municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    replaces = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True,
+                                            help_text="The number of the card this one replaced (R4).")
+    replaced_by = serializers.SerializerMethodField(help_text="The number of the card that replaced this one (R4).")
+
+    class Meta:
+        model = Card
+        fields = [
+            "number", "display_number", "kind", "status", "office", "region", "home_municipality", "postal_code",
+            "birth_year", "children", "format", "language", "issued_on", "valid_until", "inactive_reason",
+            "inactivated_on", "first_used_on", "replaces", "replaced_by",
+        ]
+        read_only_fields = fields
+
+    def get_replaced_by(self, card: Card) -> str | None:
+        try:
+            return card.replaced_by.number
+        except Card.replaced_by.RelatedObjectDoesNotExist:
+            return None
+
+
+class CardIssueSerializer(serializers.Serializer):
+    """R1: register a personal card. Rules (age, network, office) are checked by ``card_issue``."""
+
+    office = serializers.IntegerField(**ID_FIELD, help_text="Your office's id (GET /api/v1/me/).")
+    birth_year = serializers.IntegerField(min_value=0, max_value=9999)
+    home_municipality = serializers.RegexField(r"^[0-9]{3}$", max_length=3,
+                                               help_text='Official 3-digit municipality code, e.g. "837".')
+    children = serializers.IntegerField(default=0, min_value=0, max_value=9999,
+                                        help_text="Own minor children or grandchildren (R5), printed on the card.")
+    format = serializers.ChoiceField(choices=Card.Format.choices, default=Card.Format.PAPER)
+    number = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40,
+                                   help_text="A pre-printed card's number; empty to generate one.")
+    postal_code = serializers.RegexField(r"^[0-9]{5}$", max_length=5, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=Card.Language.choices, default=Card.Language.FI)
+    idempotency_key = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="Repeat the same request with the same key to get the same card back (200) instead of a "
+        "second card. Keys are kept for 24 hours per user.",
+    )
+
+
+class CardCheckQuerySerializer(serializers.Serializer):
+    venue = serializers.IntegerField(**ID_FIELD, help_text="The id of your venue.")
+
+
+class CardCheckSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="The number as normalised (upper case, no separators).")
+    kind = serializers.ChoiceField(choices=Card.Kind.choices, allow_null=True)
+    valid = serializers.BooleanField()
+    code = serializers.ChoiceField(choices=CHECK_CODES, allow_null=True,
+                                   help_text="Null when valid, else why the card is refused here.")
+    valid_until = serializers.DateField(allow_null=True)
+    children_allowed = serializers.IntegerField(
+        help_text="How many children (personal card) or group members (community card) may come along; 0 if "
+        "the card is not valid.",
+    )
+    region = RefSerializer(allow_null=True, help_text="The card's region.")
+
+
+class UseSerializer(serializers.ModelSerializer):
+    card_number = serializers.CharField(source="card.number", read_only=True)
+    venue = RefSerializer(read_only=True)
+    offer = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)
+    stat_group = serializers.ChoiceField(choices=StatGroup.choices, read_only=True)
+
+    class Meta:
+        model = Use
+        fields = [
+            "id", "card_number", "card_kind", "venue", "offer", "kind", "children", "group_size", "used_on",
+            "logged_at", "channel", "idempotency_key", "cancelled", "cancelled_at", "cancel_reason", "stat_group",
+        ]
+        read_only_fields = fields
+
+
+class UseLogSerializer(serializers.Serializer):
+    """R5–R11: log one free ticket or course place. Rules are checked by ``use_log``."""
+
+    card_number = serializers.CharField(max_length=40)
+    venue = serializers.IntegerField(**ID_FIELD, help_text="A venue you are staff of.")
+    kind = serializers.ChoiceField(choices=Use.Kind.choices, default=Use.Kind.TICKET)
+    children = serializers.IntegerField(default=0, min_value=0, max_value=9999)
+    group_size = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=9999,
+        help_text="Community card only (R6): cardholders in the accompanied group (1, or 2–5 by default).",
+    )
+    offer = serializers.IntegerField(required=False, allow_null=True, **ID_FIELD,
+                                     help_text="An offer of the venue; its quota is enforced (R10).")
+    used_on = serializers.DateField(required=False, allow_null=True,
+                                    help_text="Default today; an earlier date is a late entry (R11).")
+    idempotency_key = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="Send a unique key per use (e.g. the ticket id). Repeating the request with the same key "
+        "returns the same use with status 200 instead of logging a second one.",
+    )
+
+
+class UseCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, allow_blank=True, help_text="Why the use is cancelled.")

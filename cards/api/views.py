@@ -1,0 +1,279 @@
+"""Cards and uses over the API (DESIGN §8): the same services and scoped selectors as the web UI."""
+
+import hashlib
+import json
+import re
+
+from django.core.cache import cache
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from cards import numbers
+from cards.filters import CardFilterSet, UseFilterSet
+from cards.models import Card, Use
+from cards.services import card_check, card_issue, use_cancel, use_log
+from distributors.models import Office
+from kaikukanta.api_common import DETAIL_ERRORS, LIST_ERRORS, errors
+from kaikukanta.errors import DomainError
+from regions.models import Municipality
+from venues.models import Offer, Venue
+
+from .serializers import (
+    CHECK_CODES,
+    CardCheckQuerySerializer,
+    CardCheckSerializer,
+    CardIssueSerializer,
+    CardSerializer,
+    UseCancelSerializer,
+    UseLogSerializer,
+    UseSerializer,
+)
+
+IDEMPOTENCY_TTL = 24 * 60 * 60
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+ISSUE_CODES = (
+    "invalid", "holder_too_young", "municipality_not_in_network", "card_number_invalid", "birth_year_invalid",
+    "children_invalid", "office_inactive", "region_inactive",
+)
+LOG_CODES = (
+    "invalid", "card_number_invalid", "card_expired", "card_inactive", "card_not_valid_in_region", "venue_inactive",
+    "too_many_children", "children_not_allowed_for_courses", "courses_need_personal_card", "course_not_offered",
+    "group_size_invalid", "children_invalid", "offer_mismatch", "used_on_in_future", "late_entry_window_passed",
+)
+
+
+def _not_found() -> NotFound:
+    return NotFound(code="not_found")
+
+
+def _venue_or_404(user, venue_id: int) -> Venue:
+    venue = Venue.objects.visible_to(user).select_related("region").filter(pk=venue_id).first()
+    if venue is None:
+        raise _not_found()
+    return venue
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List cards in your scope",
+        description="Distributor staff: their offices' cards; regional contacts: their region's; coordinators: all. "
+        "Venue staff never list cards: they check one exact number with `/cards/{number}/check/`.",
+        responses={200: CardSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One card in your scope, by number",
+        responses={200: CardSerializer, **DETAIL_ERRORS},
+    ),
+)
+class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = CardSerializer
+    filterset_class = CardFilterSet
+    lookup_field = "number"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return (
+            Card.objects.visible_to(self.request.user)
+            .select_related("office", "region", "home_municipality", "replaces", "replaced_by")
+            .order_by("-issued_on", "number")
+        )
+
+    def get_object(self):
+        number = numbers.normalize(self.kwargs["number"])
+        card = self.get_queryset().filter(number=number).first() if numbers.is_valid(number) else None
+        if card is None:
+            raise _not_found()
+        return card
+
+    @extend_schema(
+        summary="Register a personal card (distributor staff)",
+        description="R1–R3. A repeated request with the same `idempotency_key` and the same body answers 200 with "
+        "the card registered the first time; the same key with another body answers 409 `idempotency_conflict`.",
+        request=CardIssueSerializer,
+        responses={
+            201: OpenApiResponse(CardSerializer, description="Registered."),
+            200: OpenApiResponse(CardSerializer, description="Replay of an earlier request with the same key."),
+            **errors(e400=ISSUE_CODES, e404=("not_found",), e409=("card_number_taken", "idempotency_conflict"),
+                     e413=("payload_too_large",)),
+        },
+        examples=[OpenApiExample("Paper card", request_only=True, value={
+            "office": 1, "birth_year": 1980, "home_municipality": "837", "children": 2, "format": "paper",
+        })],
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = CardIssueSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        key = data.pop("idempotency_key", "") or ""
+        if not key:
+            card = self._issue(data)
+            return Response(self.get_serializer(card).data, status=status.HTTP_201_CREATED)
+        cache_key = f"api:card-issue:{request.user.pk}:{hashlib.sha256(key.encode()).hexdigest()}"
+        fingerprint = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        stored = cache.get(cache_key)
+        if stored is not None:
+            return self._replay(stored, fingerprint)
+        if not cache.add(cache_key + ":lock", 1, timeout=60):
+            raise DomainError("idempotency_conflict")  # the same key is being processed right now
+        try:
+            card = self._issue(data)
+            cache.set(cache_key, {"fingerprint": fingerprint, "number": card.number}, timeout=IDEMPOTENCY_TTL)
+        finally:
+            cache.delete(cache_key + ":lock")
+        return Response(self.get_serializer(card).data, status=status.HTTP_201_CREATED)
+
+    def _replay(self, stored: dict, fingerprint: str) -> Response:
+        if stored["fingerprint"] != fingerprint:
+            raise DomainError("idempotency_conflict")
+        card = self.get_queryset().filter(number=stored["number"]).first()
+        if card is None:
+            raise _not_found()
+        return Response(self.get_serializer(card).data, status=status.HTTP_200_OK)
+
+    def _issue(self, data: dict) -> Card:
+        user = self.request.user
+        office = Office.objects.visible_to(user).select_related("region").filter(pk=data["office"]).first()
+        if office is None:
+            raise _not_found()
+        municipality = Municipality.objects.select_related("region").filter(code=data["home_municipality"]).first()
+        if municipality is None:
+            raise DomainError("municipality_not_in_network")
+        card = card_issue(
+            user=user,
+            office=office,
+            birth_year=data["birth_year"],
+            home_municipality=municipality,
+            children=data["children"],
+            format=data["format"],
+            number=data.get("number") or None,
+            postal_code=data.get("postal_code") or "",
+            language=data["language"],
+        )
+        return self.get_queryset().get(pk=card.pk)
+
+    @extend_schema(
+        summary="Check a card at a venue (venue staff, ticketing systems)",
+        description="Always 200 for a well-formed request: `valid` tells whether the card may be used at this venue "
+        "today, `code` why not (" + ", ".join(f"`{code}`" for code in CHECK_CODES) + "). Every check is recorded "
+        "(R12). Failed checks are limited per user and minute: over the limit the answer is 429 `throttled`. "
+        "A venue you are not staff of answers 404 `not_found`.",
+        parameters=[
+            OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH,
+                             description="The card number as typed or scanned; hyphens and lower case are fine."),
+            CardCheckQuerySerializer,
+        ],
+        responses={200: CardCheckSerializer, **errors(e400=("invalid",), e404=("not_found",))},
+    )
+    @action(detail=True, methods=["get"], url_path="check", filterset_class=None, pagination_class=None)
+    def check(self, request, number=None):
+        query = CardCheckQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        venue = _venue_or_404(request.user, query.validated_data["venue"])
+        # Control characters never reach the audit table; such a number is simply invalid.
+        typed = _UNPRINTABLE.sub("?", number or "")[:64]
+        result = card_check(user=request.user, venue=venue, number=typed, channel=Use.Channel.API)
+        region = result.region
+        return Response({
+            "number": result.number[:64],
+            "kind": result.kind,
+            "valid": result.valid,
+            "code": result.code,
+            "valid_until": result.valid_until,
+            "children_allowed": result.children_allowed,
+            "region": {"id": region.pk, "name": region.name} if region else None,
+        })
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List uses in your scope",
+        description="Venue staff: their venues' uses; distributor staff: uses of their offices' cards; regional "
+        "contacts: uses at their region's venues or with their region's cards; coordinators: all.",
+        responses={200: UseSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One use in your scope", responses={200: UseSerializer, **DETAIL_ERRORS}),
+)
+class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = UseSerializer
+    filterset_class = UseFilterSet
+
+    def get_queryset(self):
+        return (
+            Use.objects.visible_to(self.request.user)
+            .select_related("card", "venue")
+            .order_by("-used_on", "-logged_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="Log a free ticket or course place (venue staff, ticketing systems)",
+        description="R5–R11. 201 with the new use. **Idempotent**: a repeated request with the same "
+        "`idempotency_key` at the same venue answers **200 with the same use** (nothing new is logged); the same key "
+        "with another card number answers 409 `idempotency_conflict`. A card that does not exist answers 404 "
+        "`card_not_found`; a venue you are not staff of answers 404 `not_found`.",
+        request=UseLogSerializer,
+        responses={
+            201: OpenApiResponse(UseSerializer, description="Logged."),
+            200: OpenApiResponse(UseSerializer, description="Replay: the use logged earlier with this key."),
+            **errors(e400=LOG_CODES, e404=("not_found", "card_not_found"),
+                     e409=("quota_exhausted", "idempotency_conflict"), e413=("payload_too_large",)),
+        },
+        examples=[OpenApiExample("Ticket with two children", request_only=True, value={
+            "card_number": "ABC-DEF-GHJ", "venue": 1, "kind": "ticket", "children": 2, "offer": None,
+            "used_on": "2025-10-01", "idempotency_key": "ticket-4711",
+        })],
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = UseLogSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = request.user
+        venue = _venue_or_404(user, data["venue"])
+        offer = None
+        if data.get("offer") is not None:
+            offer = Offer.objects.visible_to(user).filter(pk=data["offer"]).first()
+            if offer is None:
+                raise DomainError("offer_mismatch")
+        started = timezone.now()
+        use = use_log(
+            user=user,
+            venue=venue,
+            number=data["card_number"],
+            kind=data["kind"],
+            children=data["children"],
+            group_size=data.get("group_size"),
+            offer=offer,
+            used_on=data.get("used_on"),
+            idempotency_key=data.get("idempotency_key") or "",
+            channel=Use.Channel.API,
+        )
+        replay = use.logged_at < started
+        use = self.get_queryset().get(pk=use.pk)
+        return Response(self.get_serializer(use).data, status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Cancel a use (venue staff)",
+        description="R11: within the cancellation window, with a reason; the use leaves the statistics. Repeating "
+        "the same cancellation (same reason, same user) answers 200 with the use again.",
+        request=UseCancelSerializer,
+        responses={
+            200: UseSerializer,
+            **errors(e400=("invalid", "reason_required", "cancel_window_passed"), e404=("not_found",),
+                     e409=("use_already_cancelled",), e413=("payload_too_large",)),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="cancel", filterset_class=None)
+    def cancel(self, request, pk=None):
+        serializer = UseCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        use = self.get_object()
+        reason = serializer.validated_data["reason"].strip()
+        if use.is_cancelled and use.cancelled_by_id == request.user.pk and use.cancel_reason == reason:
+            return Response(self.get_serializer(use).data)
+        use = use_cancel(user=request.user, use=use, reason=reason)
+        return Response(self.get_serializer(self.get_queryset().get(pk=use.pk)).data)

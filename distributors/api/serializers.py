@@ -1,0 +1,16 @@
+from rest_framework import serializers
+
+from distributors.models import Office
+from kaikukanta.api_common import RefSerializer
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    organisation = RefSerializer(read_only=True)
+    region = RefSerializer(read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
+                                                help_text="Official 3-digit municipality code.")
+
+    class Meta:
+        model = Office
+        fields = ["id", "name", "organisation", "region", "municipality", "email", "active_from", "active_until"]
+        read_only_fields = fields
