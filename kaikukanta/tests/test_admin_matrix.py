@@ -5,9 +5,10 @@ Every user here is ``is_staff``: whoever is let into the admin, the lists hold o
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from kaikukanta.tests.world import ROLES, build_world, user_of
+from kaikukanta.tests.world import ROLES, shared_world, user_of
 
 # model key -> (admin url prefix, every world object of the model, {role: the objects listed})
 MATRIX = {
@@ -68,10 +69,14 @@ LIST_ONLY = {("venue", "use"): {"use_aa", "use_ba"}, ("contact", "use"): {"use_b
 CELLS = [(role, model) for role in ROLES for model in MATRIX]
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from shared_world(django_db_blocker)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "model"), CELLS, ids=[f"{r}-{m}" for r, m in CELLS])
-def test_admin_shows_exactly_the_scope(client, role, model):
-    world = build_world()
+def test_admin_shows_exactly_the_scope(client, world, role, model):
     prefix, every, expected = MATRIX[model]
     client.force_login(user_of(world, role))
 
@@ -102,8 +107,7 @@ def test_admin_shows_exactly_the_scope(client, role, model):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_admin_index_lists_only_the_roles_models(client, role):
-    world = build_world()
+def test_admin_index_lists_only_the_roles_models(client, world, role):
     client.force_login(user_of(world, role))
 
     response = client.get(reverse("admin:index"))
@@ -119,11 +123,9 @@ def test_admin_index_lists_only_the_roles_models(client, role):
 
 
 @pytest.mark.django_db
-def test_a_non_staff_member_is_not_let_in(client):
-    world = build_world()
-    world.distributor.is_staff = False
-    world.distributor.save(update_fields=["is_staff"])
-    client.force_login(world.distributor)
+def test_a_non_staff_member_is_not_let_in(client, world):
+    get_user_model().objects.filter(pk=world.distributor.pk).update(is_staff=False)
+    client.force_login(get_user_model().objects.get(pk=world.distributor.pk))
 
     response = client.get(reverse("admin:cards_card_changelist"))
 

@@ -7,9 +7,11 @@ not Django's staff gate, is what the admin matrix tests.
 """
 
 import datetime
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from cards.models import CardCheck
@@ -97,3 +99,14 @@ def user_of(world: SimpleNamespace, role: str):
         "distributor": world.distributor,
         "venue": world.venue_staff,
     }[role]
+
+
+def shared_world(django_db_blocker) -> Iterator[SimpleNamespace]:
+    """One world for a whole module of read-only tests, rolled back at the end of the module.
+
+    Use from a module-scoped fixture (``yield from shared_world(django_db_blocker)``); each test still
+    runs in its own savepoint (``django_db``), so a test that writes leaves the world as it was.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)

@@ -3,14 +3,17 @@
 The data (two regions, a pop-up venue, cards used across regions) is the one the admin matrix uses.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from cards.models import Card, Use
 from distributors.models import Office, OfficeMembership
-from kaikukanta.scopes import forget_scope, scope_for
-from kaikukanta.tests.world import ROLES, build_world, user_of
+from kaikukanta.scopes import scope_for
+from kaikukanta.tests.world import ROLES, shared_world, user_of
 from regions.models import Region
 from venues.models import Offer, Venue, VenueMembership
 
@@ -63,6 +66,16 @@ EXPECTED = {
 CELLS = [(role, model) for role in ROLES for model in MODELS]
 
 
+def _fresh(user):
+    """The user as stored now (the shared world's objects keep their cached scope)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from shared_world(django_db_blocker)
+
+
 def _names(world, model_key: str, qs) -> set[str]:
     model = MODELS[model_key]
     by_pk = {getattr(world, name).pk: name for name in vars(world)
@@ -74,8 +87,7 @@ def _names(world, model_key: str, qs) -> set[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("role", "model"), CELLS, ids=[f"{r}-{m}" for r, m in CELLS])
-def test_visible_to_is_exactly_the_scope(role, model):
-    world = build_world()
+def test_visible_to_is_exactly_the_scope(world, role, model):
 
     visible = MODELS[model].objects.visible_to(user_of(world, role))
 
@@ -84,8 +96,7 @@ def test_visible_to_is_exactly_the_scope(role, model):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", MODELS)
-def test_a_user_without_memberships_sees_nothing(model):
-    build_world()
+def test_a_user_without_memberships_sees_nothing(world, model):
     user = get_user_model().objects.create(username="ulkopuolinen", is_staff=True)
 
     assert not MODELS[model].objects.visible_to(user).exists()
@@ -93,15 +104,13 @@ def test_a_user_without_memberships_sees_nothing(model):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", MODELS)
-def test_an_anonymous_user_sees_nothing(model):
-    build_world()
+def test_an_anonymous_user_sees_nothing(world, model):
 
     assert not MODELS[model].objects.visible_to(AnonymousUser()).exists()
 
 
 @pytest.mark.django_db
-def test_a_superuser_sees_everything_as_the_coordinator():
-    world = build_world()
+def test_a_superuser_sees_everything_as_the_coordinator(world):
     root = get_user_model().objects.create(username="root", is_staff=True, is_superuser=True)
 
     assert _names(world, "card", Card.objects.visible_to(root)) == {"card_a", "card_b"}
@@ -109,22 +118,26 @@ def test_a_superuser_sees_everything_as_the_coordinator():
 
 
 @pytest.mark.django_db
-def test_an_ended_grant_gives_no_scope():
-    world = build_world()
-    world.om_a.ended_on = world.om_a.started_on
-    world.om_a.save(update_fields=["ended_on"])
-    forget_scope(world.distributor)
+def test_an_ended_grant_gives_no_scope(world):
+    OfficeMembership.objects.filter(pk=world.om_a.pk).update(ended_on=world.om_a.started_on)
+    distributor = _fresh(world.distributor)
 
-    assert scope_for(world.distributor).office_ids == frozenset()
-    assert not Card.objects.visible_to(world.distributor).exists()
+    assert scope_for(distributor).office_ids == frozenset()
+    assert not Card.objects.visible_to(distributor).exists()
 
 
 @pytest.mark.django_db
-def test_an_inactive_account_sees_nothing():
-    world = build_world()
-    world.contact.is_active = False
-    world.contact.save(update_fields=["is_active"])
-    forget_scope(world.contact)
+def test_a_grant_starting_tomorrow_gives_no_scope_yet(world):
+    OfficeMembership.objects.filter(pk=world.om_a.pk).update(started_on=timezone.localdate() + timedelta(days=1))
+    distributor = _fresh(world.distributor)
 
-    assert not Card.objects.visible_to(world.contact).exists()
-    assert not Office.objects.visible_to(world.contact).exists()
+    assert not Card.objects.visible_to(distributor).exists()
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_sees_nothing(world):
+    get_user_model().objects.filter(pk=world.contact.pk).update(is_active=False)
+    contact = _fresh(world.contact)
+
+    assert not Card.objects.visible_to(contact).exists()
+    assert not Office.objects.visible_to(contact).exists()
