@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1:8000
 .PHONY: run test install migrate demo lint bench-counter bench-stats messages clean
 
 $(VENV)/.installed: requirements.txt
+	@test -x $(PY) || test -n "$(PYTHON)" || { echo "Python 3.11 not found; run: make PYTHON=/path/to/python3.11 $(MAKECMDGOALS)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kaikukanta needs Python 3.11+; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=/path/to/python3.11 $(MAKECMDGOALS)")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
