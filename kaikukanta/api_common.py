@@ -37,6 +37,9 @@ API_CODES = {
 
 ALL_CODES = sorted(set(MESSAGES) | set(API_CODES))
 
+# Ids in request bodies and query strings: bounded so that no value can overflow a database integer.
+ID_FIELD = {"min_value": 1, "max_value": 2**63 - 1}
+
 
 class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE

@@ -3,10 +3,8 @@
 from rest_framework import serializers
 
 from cards.models import Card, Use
-from kaikukanta.api_common import RefSerializer
+from kaikukanta.api_common import ID_FIELD, RefSerializer
 from venues.models import StatGroup
-
-ID_FIELD = {"min_value": 1, "max_value": 2**63 - 1}
 
 CHECK_CODES = [
     "card_number_invalid",
