@@ -150,6 +150,10 @@ class LogForm(UseFields):
 
     field_order = ["number", "group_size", "children", "kind", "offer", "idempotency_key"]
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "log_%s")  # ids unique on the counter page, next to the check form
+        super().__init__(*args, **kwargs)
+
 
 class LateEntryForm(UseFields):
     """A use first written on paper (the offline fallback), entered later with its real date."""

@@ -35,6 +35,7 @@ from .models import Offer, Venue
 logger = logging.getLogger("kaikukanta.counter")
 
 SESSION_VENUE = "counter_venue_id"
+LATE_PREFIX = "late"  # the late-entry form shares the page (and field names) with the check and log forms
 PAGE_SIZE = 50
 
 # The field a log refusal is about, so the page can put the focus (and the message) there.
@@ -108,7 +109,7 @@ def _counter_context(request: HttpRequest, venue: Venue, **extra) -> dict:
         "log_form": None,
         "today": day,
         "today_uses": selectors.today_uses(request.user, venue, day),
-        "late_form": LateEntryForm(venue=venue),
+        "late_form": LateEntryForm(venue=venue, prefix=LATE_PREFIX),
         "cancel_form": None,
         "cancel_use_id": None,
     }
@@ -265,7 +266,7 @@ def log(request: HttpRequest) -> HttpResponse:
 def late_entry(request: HttpRequest) -> HttpResponse:
     """R11 offline fallback: a use written on paper is entered with the real date of the visit."""
     venue = _current_venue(request)
-    form = LateEntryForm(request.POST, venue=venue)
+    form = LateEntryForm(request.POST, venue=venue, prefix=LATE_PREFIX)
     if form.is_valid():
         try:
             use = use_log(user=request.user, venue=venue, number=form.cleaned_data["number"],

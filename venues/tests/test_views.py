@@ -2,11 +2,12 @@
 
 import datetime
 import logging
+import re
 
 import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from cards import numbers
@@ -21,6 +22,14 @@ from venues.tests.factories import OfferFactory, VenueFactory, VenueMembershipFa
 pytestmark = pytest.mark.django_db
 
 JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Pages and the messages compared with them in English, whatever translations exist."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def _number(payload: str) -> str:
@@ -196,6 +205,15 @@ def test_check_without_javascript_renders_the_page_with_the_log_button_focused(c
     assert "autofocus" not in html.split('name="number"', 1)[1].split(">", 1)[0]
 
 
+def test_counter_page_ids_are_unique_with_a_result_and_todays_log(client_staff, card, venue):
+    UseFactory(card=card, venue=venue)
+    html = client_staff.post(reverse("venues:check"), {"number": card.number}).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert "log_children" in ids
+    assert "id_late-number" in ids
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
 def test_check_community_card_asks_group_size_and_under_18_clients(client_staff, region):
     community = CommunityCardFactory(number=_number("YHTEYS22"), office__region=region, region=region)
     data = client_staff.post(reverse("venues:check"), {"number": community.number}, **JSON).json()
@@ -291,8 +309,8 @@ def test_log_refusal_without_javascript_keeps_the_form_with_the_error(client_sta
     html = response.content.decode()
     assert response.status_code == 400
     assert str(MESSAGES["too_many_children"]) in html
-    assert 'id="id_children_errors"' in html
-    assert 'aria-describedby="id_children_helptext id_children_errors"' in html
+    assert 'id="log_children_errors"' in html
+    assert 'aria-describedby="log_children_helptext log_children_errors"' in html
     assert Use.objects.count() == 0
 
 
@@ -416,7 +434,8 @@ def test_cancel_another_venues_use_is_not_found(client_staff, card, region):
 def test_late_entry_logs_the_real_date(client_staff, card):
     day = timezone.localdate() - datetime.timedelta(days=3)
     response = client_staff.post(reverse("venues:late_entry"), {
-        "number": card.number, "used_on": day.isoformat(), "children": "1", "kind": "ticket", "idempotency_key": "p1",
+        "late-number": card.number, "late-used_on": day.isoformat(), "late-children": "1", "late-kind": "ticket",
+        "late-idempotency_key": "p1",
     })
     use = Use.objects.get()
     assert response.status_code == 302
@@ -426,11 +445,12 @@ def test_late_entry_logs_the_real_date(client_staff, card):
 @pytest.mark.parametrize(("days_ago", "code"), [(-1, "used_on_in_future"), (31, "late_entry_window_passed")])
 def test_late_entry_refuses_dates_outside_the_window(client_staff, card, days_ago, code):
     day = timezone.localdate() - datetime.timedelta(days=days_ago)
-    response = client_staff.post(reverse("venues:late_entry"), {"number": card.number, "used_on": day.isoformat()})
+    response = client_staff.post(reverse("venues:late_entry"),
+                                 {"late-number": card.number, "late-used_on": day.isoformat()})
     html = response.content.decode()
     assert response.status_code == 400
     assert str(MESSAGES[code]) in html
-    assert 'id="id_used_on_errors"' in html
+    assert 'id="id_late-used_on_errors"' in html
     assert Use.objects.count() == 0
 
 

@@ -1,0 +1,239 @@
+"""The counter in real Chromium, keyboard only (no mouse): what a box office does on a busy evening.
+
+Data: ``seed_demo --small`` (the demo logins and the known demo cards of kaikukanta.demo). Sessions are
+created server-side and handed to the browser as a cookie, so the tests start on the landing page.
+Skipped without /usr/bin/chromium unless REQUIRE_BROWSER=1 (CI), where a missing browser fails.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+
+from cards import numbers
+from cards.models import Card, Use
+from kaikukanta.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE
+from kaikukanta.errors import MESSAGES
+
+CHROMIUM = "/usr/bin/chromium"
+REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+TIMEOUT_MS = 10_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if REQUIRED:
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is in requirements.txt
+        if REQUIRED:
+            raise
+        pytest.skip("playwright is not installed")
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests (and the
+    # database flush after each) are still plain synchronous code.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The browser asks for English (locale en-GB); messages compared here are English too."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def demo(browser, transactional_db):
+    call_command("seed_demo", "--small", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def counter_page(browser, live_server, demo):
+    """Open the landing page of a demo venue login; yields a function username -> page."""
+    contexts = []
+
+    def open_as(username: str):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                              "url": live_server.url}])
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/")
+        page.wait_for_url("**/venues/counter/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def _active(page, expression: str):
+    return page.evaluate(f"() => {{ const el = document.activeElement; return {expression}; }}")
+
+
+def _focus_is_in_number_field(page) -> bool:
+    return _active(page, "el && el.name === 'number' && el.form && el.form.id === 'check-form'")
+
+
+def _tab_to(page, selector: str, limit: int = 12) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def _check(page, number: str) -> None:
+    assert _focus_is_in_number_field(page)
+    page.keyboard.type(number)
+    page.keyboard.press("Enter")
+    page.locator("#result-status .check-panel").wait_for()
+
+
+def _verdict(page) -> str:
+    return " ".join(page.locator("#result-status .verdict").inner_text().split())
+
+
+def _wait_logged(page) -> str:
+    page.wait_for_function("() => document.getElementById('log-confirmation').textContent.length > 0")
+    return page.locator("#log-confirmation").inner_text()
+
+
+def _uses(number: str, venue_name: str) -> list[tuple]:
+    return list(Use.objects.filter(card__number=number, venue__name=venue_name).order_by("pk")
+                .values_list("kind", "children"))
+
+
+def test_vapriikki_checks_and_logs_cards_with_the_keyboard(counter_page):
+    page = counter_page("kohde-vapriikki")
+    valid, with_children = DEMO_CARDS["tampere_valid"], DEMO_CARDS["tampere_children"]
+    before_valid, before_children = _uses(valid, "Vapriikki"), _uses(with_children, "Vapriikki")
+    assert _focus_is_in_number_field(page)
+
+    # A valid card: the panel says so; one more Enter logs one ticket without children.
+    _check(page, numbers.display(valid).lower())
+    assert _verdict(page) == "✓ Valid"
+    assert page.locator("#result-status .check-panel").get_attribute("data-valid") == "true"
+    assert _active(page, "el.classList.contains('log-button')")
+    page.keyboard.press("Enter")
+    assert _wait_logged(page).startswith("✓ Logged a ticket for ")
+    assert _focus_is_in_number_field(page)
+    assert page.locator("#id_number").input_value() == ""
+    assert _uses(valid, "Vapriikki") == [*before_valid, ("ticket", 0)]
+    assert page.locator("#today-rows tr").first.inner_text().count("•••") == 1
+
+    # A card with children: one Tab to the children field, then Enter logs.
+    _check(page, with_children)
+    assert _verdict(page) == "✓ Valid"
+    assert page.locator("#result-status .children-allowed").inner_text() == "2"
+    page.keyboard.press("Tab")
+    assert _active(page, "el.name === 'children'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    assert "with 2 children" in _wait_logged(page)
+    assert _uses(with_children, "Vapriikki") == [*before_children, ("ticket", 2)]
+    assert _focus_is_in_number_field(page)
+
+    # An expired card is refused with the reason; the focus stays ready for the next card.
+    uses_before = Use.objects.count()
+    _check(page, DEMO_CARDS["tampere_expired"])
+    assert _verdict(page) == "✗ Refused"
+    assert page.locator("#result-status .reason").inner_text() == str(MESSAGES["card_expired"])
+    assert page.locator("#log-form").count() == 0
+    assert _focus_is_in_number_field(page)
+
+    # A mistyped number (last character wrong): refused before any lookup. Typing replaces the old number.
+    mistyped = valid[:-1] + ("2" if valid[-1] != "2" else "3")
+    _check(page, mistyped)
+    page.wait_for_function("() => document.querySelector('#result-status .check-panel').dataset.code"
+                           " === 'card_number_invalid'")
+    assert page.locator("#result-status .reason").inner_text() == str(MESSAGES["card_number_invalid"])
+    assert page.locator("#id_number").input_value() == mistyped
+    assert Use.objects.count() == uses_before
+
+
+def test_vapriikki_logs_a_community_card_with_group_and_clients(counter_page):
+    page = counter_page("kohde-vapriikki")
+    community = DEMO_CARDS["tampere_community"]
+    assert Card.objects.get(number=community).kind == "community"
+    _check(page, community)
+    assert _verdict(page) == "✓ Valid"
+    assert _active(page, "el.name === 'group_size'")
+    page.keyboard.type("3")
+    page.keyboard.press("Tab")
+    assert _active(page, "el.name === 'children'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    _wait_logged(page)
+    use = Use.objects.filter(card__number=community).latest("pk")
+    assert (use.group_size, use.children, use.kind) == (3, 2, "ticket")
+
+
+def test_opisto_logs_a_course_place_and_refuses_children_on_it(counter_page):
+    page = counter_page("kohde-opisto")
+    holder = DEMO_CARDS["tampere_children"]
+    before = _uses(holder, OPISTO)
+
+    # Children on a course place: refused with the reason, the focus goes to the children field.
+    _check(page, holder)
+    page.keyboard.press("Tab")
+    assert _active(page, "el.name === 'children'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    _tab_to(page, "input[name=kind]")
+    page.keyboard.press("ArrowRight")
+    assert _active(page, "el.value === 'course' && el.checked")
+    _tab_to(page, ".log-details button[type=submit]")
+    page.keyboard.press("Enter")
+    error = page.locator("#log-form .log-error")
+    error.wait_for()
+    page.wait_for_function("() => document.querySelector('#log-form .log-error').textContent.length > 0")
+    assert error.inner_text() == str(MESSAGES["children_not_allowed_for_courses"])
+    assert _active(page, "el.name === 'children'")
+    assert _uses(holder, OPISTO) == before
+
+    # Corrected: no children, a course place.
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0")
+    page.keyboard.press("Enter")
+    assert _wait_logged(page).startswith("✓ Logged a course place for ")
+    assert _uses(holder, OPISTO) == [*before, ("course", 0)]
+    assert _focus_is_in_number_field(page)
+
+
+def test_savonlinna_refuses_a_tampere_card(counter_page):
+    page = counter_page("kohde-savonlinna")
+    assert SAVONLINNA_VENUE in page.locator("hgroup").inner_text()
+    uses_before = Use.objects.count()
+    _check(page, DEMO_CARDS["tampere_valid"])
+    assert _verdict(page) == "✗ Refused"
+    assert page.locator("#result-status .reason").inner_text() == str(MESSAGES["card_not_valid_in_region"])
+    assert _focus_is_in_number_field(page)
+    assert Use.objects.count() == uses_before
