@@ -27,6 +27,7 @@ env = environ.Env(
     MFA_REQUIRED_FOR_REGIONAL=(bool, False),
     DEMO_PASSWORD=(str, "kaikukanta-demo"),
     MEDIA_ROOT=(str, str(BASE_DIR / "media")),
+    PRIVATE_MEDIA_ROOT=(str, str(BASE_DIR / "private")),
     SECURE_SSL_REDIRECT=(bool, True),
     CARD_CHECK_FAILURES_PER_MINUTE=(int, 20),
     LOG_LEVEL=(str, "INFO"),
@@ -173,6 +174,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env("MEDIA_ROOT")
+# Generated reports and large exports: outside MEDIA_ROOT, downloaded through scoped views only.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT")
 MEDIA_URL = "/media/"
 
 vars().update(env.email_url("EMAIL_URL"))
