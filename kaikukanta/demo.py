@@ -574,7 +574,8 @@ def _bulk(today: datetime.date, regions, offices, venues, users, summary: DemoSu
             staff[venues[login.unit].pk] = users[login.username]
     used_cards = [c for c in cards if rng.random() < 0.8]  # about a fifth are never taken into use
     tz = timezone.get_current_timezone()
-    uses, first_used = [], {}
+    now = timezone.now()
+    uses, logged, first_used = [], [], {}
     for i in range(use_count):
         card = rng.choice(used_cards)
         last = min(card.valid_until, today)
@@ -595,6 +596,9 @@ def _bulk(today: datetime.date, regions, offices, venues, users, summary: DemoSu
         elif card.children and rng.random() < 0.6:
             children = rng.randint(1, card.children)
         channel = rng.choices([Use.Channel.COUNTER, Use.Channel.API, Use.Channel.LATE], [85, 10, 5])[0]
+        logged_at = _logged_at(rng, day, channel, today, now, tz)
+        if logged_at is None:
+            channel, logged_at = Use.Channel.COUNTER, _logged_at(rng, day, Use.Channel.COUNTER, today, now, tz)
         logged_by = staff.get(venue.pk)
         use = Use(
             card=card, venue=venue, kind=kind, children=children, group_size=group_size, used_on=day,
@@ -604,18 +608,36 @@ def _bulk(today: datetime.date, regions, offices, venues, users, summary: DemoSu
             stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
         )
         if rng.random() < 0.03:
-            use.cancelled_at = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(10),
-                                                         tzinfo=tz)
+            use.cancelled_at = min(logged_at + datetime.timedelta(minutes=rng.randint(5, 600)), now)
             use.cancelled_by = logged_by
             use.cancel_reason = rng.choice(CANCEL_REASONS)
         else:
             first_used[card.pk] = min(day, first_used.get(card.pk, day))
         uses.append(use)
+        logged.append(logged_at)
     Use.objects.bulk_create(uses, batch_size=1000)
+    # ``logged_at`` is auto_now_add, so bulk_create stamped "now"; give each use its real logging time
+    # (bulk_update does not stamp), or every old late entry would show in today's counter log.
+    for use, logged_at in zip(uses, logged, strict=True):
+        use.logged_at = logged_at
+    Use.objects.bulk_update(uses, ["logged_at"], batch_size=500)
     for card in cards:
         card.first_used_on = first_used.get(card.pk)
     Card.objects.bulk_update([c for c in cards if c.first_used_on], ["first_used_on"], batch_size=500)
     summary.bulk_cards, summary.bulk_uses = len(cards), len(uses)
+
+
+def _logged_at(rng: random.Random, day: datetime.date, channel: str, today: datetime.date,
+               now: datetime.datetime, tz) -> datetime.datetime | None:
+    """When the use was typed in: during the day of the use, or 1–10 days later for a late entry."""
+    if channel == Use.Channel.LATE:
+        if day >= today - datetime.timedelta(days=1):
+            return None  # too recent to be a late entry
+        day = min(day + datetime.timedelta(days=rng.randint(1, 10)), today - datetime.timedelta(days=1))
+    moment = datetime.datetime.combine(day, datetime.time(9), tzinfo=tz) + datetime.timedelta(
+        minutes=rng.randint(0, 11 * 60))
+    start_of_day = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    return max(start_of_day, min(moment, now - datetime.timedelta(minutes=rng.randint(1, 120))))
 
 
 def _pick_venue(rng: random.Random, card: Card, day: datetime.date, venues: list[Venue]) -> Venue | None:

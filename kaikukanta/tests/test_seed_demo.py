@@ -52,11 +52,6 @@ SMALL_COUNTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def small_demo():
     call_command("seed_demo", "--small", stdout=StringIO())
@@ -203,6 +198,10 @@ def test_full_demo_bulk_follows_the_rules_and_is_not_repeated():
         assert card.issued_on <= use.used_on <= card.valid_until
         assert card.inactivated_on is None or use.used_on <= card.inactivated_on
         assert venue.is_active_on(use.used_on)
+        logged_on = timezone.localdate(use.logged_at)
+        assert use.used_on <= logged_on <= timezone.localdate()
+        assert (logged_on > use.used_on) is (use.channel == Use.Channel.LATE)
+        assert use.cancelled_at is None or use.logged_at <= use.cancelled_at <= timezone.now()
         if use.kind == Use.Kind.COURSE:
             assert (use.children, card.kind, venue.offers_courses) == (0, Card.Kind.PERSONAL, True)
         if card.kind == Card.Kind.PERSONAL:
