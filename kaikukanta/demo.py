@@ -33,6 +33,7 @@ from cards.services import card_inactivate, card_issue, card_renew, community_ca
 from distributors.models import Office, OfficeMembership, Organisation
 from kaikukanta.scopes import forget_scope
 from regions.models import Municipality, NationalSettings, Region, RegionMembership, WelfareArea
+from reports.services import rollup_rebuild
 from venues.models import Category, Offer, StatGroup, Venue, VenueMembership
 
 # --- Known demo card numbers (valid check characters: cards.numbers.check_character) --------------
@@ -274,6 +275,7 @@ class DemoSummary:
     bulk_skipped: bool = False
     bulk_cards: int = 0
     bulk_uses: int = 0
+    rollups_rebuilt: bool = False
 
 
 # --- building blocks ---------------------------------------------------------------------------------
@@ -682,6 +684,10 @@ def demo_seed(*, small: bool = False, today: datetime.date | None = None, card_c
         if not small:
             _bulk(today, regions, offices, venues, users, summary,
                   card_count=card_count, use_count=use_count, seed=seed)
+    if summary.bulk_cards:
+        # The bulk was written with past logging times, which an incremental rollup would not look for.
+        rollup_rebuild(full=True)
+        summary.rollups_rebuilt = True
     return summary
 
 

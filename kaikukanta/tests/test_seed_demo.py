@@ -25,6 +25,7 @@ from kaikukanta.demo import (
 )
 from kaikukanta.scopes import scope_for
 from regions.models import Municipality, Region
+from reports.models import RollupRun
 from venues.models import Offer, StatGroup, Venue
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +188,8 @@ def test_full_demo_bulk_follows_the_rules_and_is_not_repeated():
     again = demo_seed(card_count=80, use_count=600)
 
     assert (summary.bulk_cards, again.bulk_skipped) == (80, True)
+    assert (summary.rollups_rebuilt, again.rollups_rebuilt) == (True, False)
+    assert list(RollupRun.objects.values_list("full", "status")) == [(True, RollupRun.Status.DONE)]
     assert demo_counts() == counts
     uses = list(Use.objects.select_related("card__region", "venue__region"))
     assert len(uses) == summary.bulk_uses + 6

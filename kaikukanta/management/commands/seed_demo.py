@@ -26,6 +26,8 @@ class Command(BaseCommand):
             self.stdout.write("Bulk demo cards and uses were already present; left as they are.")
         elif not small:
             self.stdout.write(f"Bulk: {summary.bulk_cards} cards and {summary.bulk_uses} uses created.")
+        if summary.rollups_rebuilt:
+            self.stdout.write("Statistics rollups rebuilt.")
         self.stdout.write("\nThe demo database now holds:")
         for what, count in demo_counts().items():
             self.stdout.write(f"  {what:<32} {count:>7}")
