@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/inactivate/", views.card_inactivate, name="inactivate"),
     path("<int:pk>/print.pdf", views.card_print, name="print"),
     path("<int:pk>/mobile/", views.card_handover, name="handover"),
+    path("community/<int:office_pk>/new/", views.community_card_create, name="community_create"),
     # The public mobile card. The service worker lives at the top of /cards/m/ so its scope covers it.
     path("m/", views.mobile_scope, name="mobile_scope"),
     path("m/sw.js", views.service_worker, name="service_worker"),

@@ -88,7 +88,7 @@ def _municipality_options():
 @require_http_methods(["GET", "POST"])
 def card_register(request):
     offices = _own_offices(request.user)
-    form = CardRegisterForm(request.POST or None, offices=offices)
+    form = CardRegisterForm(request.POST if request.method == "POST" else None, offices=offices)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -138,7 +138,7 @@ def _action(request, pk: int, form_class, template: str, perform, extra=None):
     """GET shows the confirmation page; POST performs the service call and records it."""
     card = _get_card(request.user, pk)
     _require_actor(request.user, card)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             result, message = perform(card, form.cleaned_data)
@@ -224,6 +224,24 @@ def card_handover(request, pk: int):
     })
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def community_card_create(request, office_pk: int):
+    """R6: the region's contact (or the coordinator) creates a community card for an office."""
+    office = Office.objects.visible_to(request.user).filter(pk=office_pk).first()
+    if office is None:
+        raise Http404
+    try:
+        card = services.community_card_create(user=request.user, office=office)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Community card %(number)s created for %(office)s.") % {
+            "number": card.display_number, "office": office.name,
+        })
+    return redirect("distributors:office", pk=office.pk)
 
 
 # --- the mobile card (no login) -------------------------------------------------------------------
@@ -343,7 +361,7 @@ def _preview(request, *, office, dataset, filename: str, outcome, form=None):
 def card_import(request):
     """Upload → preview (a dry run through the services, nothing saved) → confirm."""
     offices = _own_offices(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, offices=offices)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None, offices=offices)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         office = form.cleaned_data["office"]

@@ -75,7 +75,8 @@ def accept(request, token: str):
     except DomainError as exc:
         return render(request, "account/invitation_invalid.html", {"error": exc}, status=404)
     existing = invitation_user(invitation)
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation, existing_user=existing)
+    data = request.POST if request.method == "POST" else None
+    form = AcceptInvitationForm(data, invitation=invitation, existing_user=existing)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from cards import numbers
 from cards.models import Card, Use
@@ -28,8 +29,8 @@ class CardFactory(factory.django.DjangoModelFactory):
     home_municipality = factory.LazyAttribute(lambda o: MunicipalityFactory(region=o.office.region))
     birth_year = 1980
     children = 0
-    issued_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
-    valid_until = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=300))
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=300))
 
 
 class CommunityCardFactory(CardFactory):

@@ -9,7 +9,7 @@ from cards.models import Card
 from cards.tests.factories import CardFactory
 from distributors.models import Office
 from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
-from regions.models import Municipality, Region
+from regions.models import Municipality, NationalSettings, Region
 from regions.tests.factories import MunicipalityFactory, RegionContactFactory, RegionFactory, UserFactory
 
 PASSWORD = "salasana-testi-1"
@@ -29,6 +29,7 @@ class World:
 
 
 def build_world() -> World:
+    NationalSettings.current()
     region = RegionFactory(name="Tampere", active_from=datetime.date(2015, 1, 1))
     other_region = RegionFactory(name="Helsinki", active_from=datetime.date(2015, 1, 1))
     tampere = MunicipalityFactory(code="837", name_fi="Tampere", name_sv="Tammerfors", region=region)
