@@ -36,6 +36,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Counter benchmark (DESIGN §9): generates 1M cards / 10M uses once in BENCH_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/kk_bench, never DATABASE_URL), then gunicorn on 127.0.0.1 at 1, 8, 32 clients.
+bench-counter: install
+	$(PY) bench/counter.py $(BENCH_ARGS)
+
 messages: install
 	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv

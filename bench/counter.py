@@ -1,0 +1,418 @@
+#!/usr/bin/env python
+"""Counter benchmark (DESIGN §9): check a card and log a ticket through the real HTTP stack.
+
+    make bench-counter                       # 1,000,000 cards / 10,000,000 uses in database kk_bench
+    make bench-counter BENCH_ARGS="--cards 100000 --uses 1000000 --duration 10"
+
+What it does, in order:
+
+1. Uses ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/kk_bench``, created if
+   missing; PostgreSQL only, never your DATABASE_URL), migrates it and runs ``manage.py bench_data``
+   (idempotent: generates the cards and uses once, later runs skip).
+2. Starts gunicorn on 127.0.0.1 (``--workers`` × ``--threads``, gthread) with the PostgreSQL settings,
+   signs in ``bench-venue`` through the login form (session cookie) and picks valid personal cards
+   (valid cards only, so the failed-check throttle never trips).
+3. For each client count (default 1, 8 and 32 threads, each with its own keep-alive
+   ``http.client`` connection, no think time) runs check + log pairs for ``--duration`` seconds after
+   a warm-up, and prints p50/p95 of the pair and of each request and the logged uses per second.
+4. Prints the database floor next to it: the same check + log called in-process through
+   ``cards.services`` (no HTTP, no templates) and as the bare SQL statements over one psycopg connection.
+
+Target: p95 ≤ 50 ms and ≥ 200 logged uses/s. Every address is loopback.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kk_bench"
+HOST = "127.0.0.1"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+USERNAME = "bench-venue"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cards", type=int, default=1_000_000)
+    parser.add_argument("--uses", type=int, default=10_000_000)
+    parser.add_argument("--clients", default="1,8,32", help="Comma-separated client counts.")
+    parser.add_argument("--duration", type=float, default=20.0, help="Measured seconds per client count.")
+    parser.add_argument("--warmup", type=float, default=3.0, help="Unmeasured seconds before each run.")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--floor-pairs", type=int, default=500)
+    parser.add_argument("--skip-data", action="store_true", help="Do not migrate or generate data.")
+    return parser.parse_args()
+
+
+# --- set-up ----------------------------------------------------------------------------------------
+
+
+def database_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        sys.exit(f"BENCH_DATABASE_URL must be PostgreSQL, not {parts.scheme or url!r}")
+    if (parts.hostname or "") not in LOOPBACK:
+        sys.exit("The benchmark only talks to loopback addresses; BENCH_DATABASE_URL must be on 127.0.0.1.")
+    return url
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit((parts.scheme.replace("pgsql", "postgresql"), parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            print(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def start_gunicorn(env: dict, args: argparse.Namespace) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn", "kaikukanta.wsgi:application", "--bind", f"{HOST}:{args.port}",
+        "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
+        "--log-level", "warning", "--keep-alive", "30", "--backlog", "256",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, args.port, timeout=2)
+            conn.request("GET", "/healthz/")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    sys.exit("gunicorn did not answer /healthz/ within 30 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class Session:
+    """Cookies of one signed-in browser: session + CSRF."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def absorb(self, response: http.client.HTTPResponse) -> None:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+
+    @property
+    def header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+
+def sign_in(port: int, password: str) -> Session:
+    """Sign in through the real login form, as a browser would."""
+    session = Session()
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn.request("GET", "/accounts/login/")
+    response = conn.getresponse()
+    session.absorb(response)
+    html = response.read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if not match:
+        sys.exit("no CSRF token on the login page")
+    body = urlencode({"csrfmiddlewaretoken": match.group(1), "login": USERNAME, "password": password})
+    conn.request("POST", "/accounts/login/", body, {
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": session.header,
+        "Referer": f"http://{HOST}:{port}/accounts/login/"})
+    response = conn.getresponse()
+    response.read()
+    session.absorb(response)
+    if response.status != 302 or "sessionid" not in session.cookies:
+        sys.exit(f"signing in as {USERNAME} failed (HTTP {response.status})")
+    conn.request("GET", "/venues/counter/", headers={"Cookie": session.header})
+    response = conn.getresponse()
+    response.read()
+    session.absorb(response)
+    if response.status != 200:
+        sys.exit(f"{USERNAME} cannot open the counter (HTTP {response.status})")
+    return session
+
+
+def pick_cards(limit: int = 20_000) -> list[str]:
+    """Valid personal cards that work at the bench venue (not of a local-only region)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from cards.models import Card
+
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT c.number FROM {Card._meta.db_table} c JOIN regions_region r ON r.id = c.region_id
+            WHERE c.status = 'active' AND c.kind = 'personal' AND c.issued_on <= %s AND c.valid_until >= %s
+              AND NOT r.local_only
+            ORDER BY c.id DESC LIMIT %s
+        """, [today, today + datetime.timedelta(days=2), limit])
+        numbers = [row[0] for row in cursor.fetchall()]
+    if not numbers:
+        sys.exit("no valid card to benchmark with")
+    return numbers
+
+
+# --- measuring -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Samples:
+    pair: list[float] = field(default_factory=list)
+    check: list[float] = field(default_factory=list)
+    log: list[float] = field(default_factory=list)
+    logged: int = 0
+    errors: int = 0
+    error_examples: list[str] = field(default_factory=list)
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run_clients(port: int, session: Session, cards: list[str], clients: int, warmup: float,
+                duration: float) -> tuple[Samples, float]:
+    samples = Samples()
+    lock = threading.Lock()
+    start = time.monotonic() + 0.2
+    measure_from = start + warmup
+    stop_at = measure_from + duration
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+               "X-CSRFToken": session.cookies.get("csrftoken", ""), "Cookie": session.header,
+               "Referer": f"http://{HOST}:{port}/venues/counter/"}
+
+    def post(conn: http.client.HTTPConnection, path: str, data: dict) -> tuple[int, bytes, float]:
+        t0 = time.perf_counter()
+        conn.request("POST", path, urlencode(data), headers)
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, body, (time.perf_counter() - t0) * 1000
+
+    def client(index: int) -> None:
+        rng = random.Random(index)
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.monotonic() < start:
+            time.sleep(0.001)
+        while True:
+            began = time.monotonic()
+            if began >= stop_at:
+                break
+            number = rng.choice(cards)
+            try:
+                status_c, body_c, t_check = post(conn, "/venues/counter/check/", {"number": number})
+                ok_check = status_c == 200 and json.loads(body_c).get("valid") is True
+                status_l, body_l, t_log = post(conn, "/venues/counter/log/", {
+                    "number": number, "idempotency_key": uuid.uuid4().hex, "children": "0", "kind": "ticket"})
+                ok_log = status_l == 201
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                with lock:
+                    samples.errors += 1
+                    if len(samples.error_examples) < 3:
+                        samples.error_examples.append(repr(exc))
+                continue
+            if began < measure_from:
+                continue
+            with lock:
+                samples.check.append(t_check)
+                samples.log.append(t_log)
+                samples.pair.append(t_check + t_log)
+                if ok_check and ok_log:
+                    samples.logged += 1
+                else:
+                    samples.errors += 1
+                    if len(samples.error_examples) < 3:
+                        samples.error_examples.append(f"{status_c} {body_c[:120]!r} / {status_l} {body_l[:120]!r}")
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples, duration
+
+
+def floor_services(cards: list[str], pairs: int) -> Samples:
+    """The same check + log through cards.services in this process: the rules and the database, no HTTP."""
+    from django.contrib.auth import get_user_model
+
+    from cards.services import card_check, use_log
+    from kaikukanta.scopes import forget_scope, scope_for
+    from venues.models import Venue
+
+    user = get_user_model().objects.get(username=USERNAME)
+    venue = Venue.objects.get(pk=next(iter(scope_for(user).venue_ids)))
+    rng = random.Random(7)
+    samples = Samples()
+    for _ in range(pairs):
+        number = rng.choice(cards)
+        t0 = time.perf_counter()
+        forget_scope(user)  # a request computes the scope once
+        result = card_check(user=user, venue=venue, number=number)
+        t1 = time.perf_counter()
+        forget_scope(user)
+        use_log(user=user, venue=venue, number=number, idempotency_key=uuid.uuid4().hex)
+        t2 = time.perf_counter()
+        samples.check.append((t1 - t0) * 1000)
+        samples.log.append((t2 - t1) * 1000)
+        samples.pair.append((t2 - t0) * 1000)
+        samples.logged += result.valid
+    return samples
+
+
+def floor_sql(url: str, cards: list[str], pairs: int) -> Samples:
+    """The bare statements of a check and a log over one connection: the database's own floor."""
+    import psycopg
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from kaikukanta.scopes import scope_for
+
+    today = timezone.localdate()
+    rng = random.Random(11)
+    samples = Samples()
+
+    user = get_user_model().objects.get(username=USERNAME)
+    venue_id = next(iter(scope_for(user).venue_ids))
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        venue_region = conn.execute("SELECT region_id FROM venues_venue WHERE id = %s", [venue_id]).fetchone()[0]
+        for _ in range(pairs):
+            number = rng.choice(cards)
+            t0 = time.perf_counter()
+            card = conn.execute(
+                "SELECT c.id, c.kind, c.region_id, c.status, c.valid_until, r.local_only FROM cards_card c "
+                "JOIN regions_region r ON r.id = c.region_id WHERE c.number = %s", [number]).fetchone()
+            conn.execute("INSERT INTO cards_cardcheck (at, user_id, venue_id, number, card_id, result, channel) "
+                         "VALUES (now(), %s, %s, %s, %s, 'valid', 'counter')", [user.pk, venue_id, number, card[0]])
+            t1 = time.perf_counter()
+            key = uuid.uuid4().hex
+            conn.execute("SELECT id FROM cards_use WHERE venue_id = %s AND idempotency_key = %s", [venue_id, key])
+            conn.execute("SELECT c.id FROM cards_card c JOIN regions_region r ON r.id = c.region_id "
+                         "WHERE c.number = %s", [number])
+            with conn.transaction():
+                conn.execute(
+                    "INSERT INTO cards_use (card_id, venue_id, kind, children, used_on, logged_at, logged_by_id, "
+                    "channel, idempotency_key, cancel_reason, card_kind, card_region_id, venue_region_id, stat_group) "
+                    "VALUES (%s, %s, 'ticket', 0, %s, now(), %s, 'counter', %s, '', %s, %s, %s, 'culture')",
+                    [card[0], venue_id, today, user.pk, key, card[1], card[2], venue_region])
+                conn.execute("UPDATE cards_card SET first_used_on = %s WHERE id = %s AND first_used_on IS NULL",
+                             [today, card[0]])
+            t2 = time.perf_counter()
+            samples.check.append((t1 - t0) * 1000)
+            samples.log.append((t2 - t1) * 1000)
+            samples.pair.append((t2 - t0) * 1000)
+            samples.logged += 1
+    return samples
+
+
+def row(label: str, samples: Samples, seconds: float) -> str:
+    def ms(values, p):
+        return f"{percentile(values, p):8.1f}"
+
+    rate = samples.logged / seconds if seconds else float("nan")
+    return (f"{label:<34}{len(samples.pair):>7}{rate:>9.0f}{ms(samples.pair, 50)}{ms(samples.pair, 95)}"
+            f"{ms(samples.check, 50)}{ms(samples.check, 95)}{ms(samples.log, 50)}{ms(samples.log, 95)}"
+            f"{samples.errors:>8}")
+
+
+HEADER = (f"{'':<34}{'pairs':>7}{'uses/s':>9}{'pair50':>8}{'pair95':>8}{'chk50':>8}{'chk95':>8}"
+          f"{'log50':>8}{'log95':>8}{'errors':>8}")
+
+
+def main() -> None:
+    args = parse_args()
+    url = database_url()
+    env = os.environ.copy()
+    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kaikukanta.settings", "LOG_LEVEL": "WARNING",
+                "DEBUG": "0", "PRODUCTION": "0"})
+    ensure_database(url)
+    if not args.skip_data:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        t = time.monotonic()
+        manage(env, "bench_data", "--cards", str(args.cards), "--uses", str(args.uses))
+        print(f"bench_data: {time.monotonic() - t:.0f} s")
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from cards.models import Card, Use
+
+    cards = pick_cards()
+    counts = (Card.objects.count(), Use.objects.count())
+    process = start_gunicorn(env, args)
+    try:
+        session = sign_in(args.port, settings.DEMO_PASSWORD)
+        levels = [int(n) for n in args.clients.split(",") if n.strip()]
+        print()
+        print(f"Counter benchmark: {counts[0]:,} cards, {counts[1]:,} uses in {urlsplit(url).path.lstrip('/')}; "
+              f"gunicorn {args.workers} workers × {args.threads} threads (gthread) on {HOST}:{args.port}; "
+              f"{os.cpu_count()} CPUs; {args.duration:.0f} s per level after {args.warmup:.0f} s warm-up")
+        print("latencies in ms; a pair = POST check + POST log; uses/s = logged uses per second")
+        print(HEADER)
+        results = []
+        for clients in levels:
+            samples, seconds = run_clients(args.port, session, cards, clients, args.warmup, args.duration)
+            results.append((clients, samples))
+            print(row(f"HTTP, {clients} client{'s' if clients > 1 else ''}", samples, seconds), flush=True)
+            for example in samples.error_examples:
+                print(f"    error: {example}")
+    finally:
+        stop(process)
+    t = time.monotonic()
+    services = floor_services(cards, args.floor_pairs)
+    services_seconds = time.monotonic() - t
+    t = time.monotonic()
+    sql = floor_sql(url, cards, args.floor_pairs)
+    sql_seconds = time.monotonic() - t
+    print("database floor (the same check + log without HTTP, one at a time):")
+    print(row("services in-process, 1 thread", services, services_seconds))
+    print(row("raw SQL, 1 connection", sql, sql_seconds))
+    verdict = []
+    for clients, samples in results:
+        p95 = percentile(samples.pair, 95)
+        rate = samples.logged / args.duration
+        verdict.append(f"{clients}: pair p95 {p95:.0f} ms {'≤' if p95 <= 50 else '>'} 50, "
+                       f"{rate:.0f} uses/s {'≥' if rate >= 200 else '<'} 200")
+    print("target p95 ≤ 50 ms and ≥ 200 uses/s — " + "; ".join(verdict))
+
+
+if __name__ == "__main__":
+    main()
