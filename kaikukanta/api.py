@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from cards.api.views import CardViewSet, UseViewSet
 from distributors.api.views import OfficeViewSet
 from regions.api.views import RegionViewSet
+from reports.api.views import StatsSummaryView
 from venues.api.views import OfferViewSet, VenueViewSet
 
 from .api_auth import MeView, TokenView
@@ -21,5 +22,6 @@ router.register("uses", UseViewSet, basename="api-use")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("stats/summary/", StatsSummaryView.as_view(), name="api-stats-summary"),
     path("", include(router.urls)),
 ]

@@ -25,6 +25,8 @@ class CardSerializer(serializers.ModelSerializer):
     home_municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     replaces = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True,
                                             help_text="The number of the card this one replaced (R4).")
+    inactive_reason = serializers.ChoiceField(choices=Card.InactiveReason.choices, allow_blank=True, read_only=True,
+                                              help_text="Why an inactive card was ended; empty while active.")
     replaced_by = serializers.SerializerMethodField(help_text="The number of the card that replaced this one (R4).")
 
     class Meta:

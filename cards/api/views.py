@@ -20,6 +20,7 @@ from cards.services import card_check, card_issue, use_cancel, use_log
 from distributors.models import Office
 from kaikukanta.api_common import DETAIL_ERRORS, LIST_ERRORS, errors
 from kaikukanta.errors import DomainError
+from kaikukanta.scopes import scope_for
 from regions.models import Municipality
 from venues.models import Offer, Venue
 
@@ -52,8 +53,9 @@ def _not_found() -> NotFound:
     return NotFound(code="not_found")
 
 
-def _venue_or_404(user, venue_id: int) -> Venue:
-    venue = Venue.objects.visible_to(user).select_related("region").filter(pk=venue_id).first()
+def _own_venue_or_404(user, venue_id: int) -> Venue:
+    """Checking and logging happen at the caller's own venue: any other venue is simply not found."""
+    venue = Venue.objects.filter(pk=venue_id, pk__in=scope_for(user).venue_ids).select_related("region").first()
     if venue is None:
         raise _not_found()
     return venue
@@ -174,7 +176,7 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def check(self, request, number=None):
         query = CardCheckQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        venue = _venue_or_404(request.user, query.validated_data["venue"])
+        venue = _own_venue_or_404(request.user, query.validated_data["venue"])
         # Control characters never reach the audit table; such a number is simply invalid.
         typed = _UNPRINTABLE.sub("?", number or "")[:64]
         result = card_check(user=request.user, venue=venue, number=typed, channel=Use.Channel.API)
@@ -233,7 +235,7 @@ class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = request.user
-        venue = _venue_or_404(user, data["venue"])
+        venue = _own_venue_or_404(user, data["venue"])
         offer = None
         if data.get("offer") is not None:
             offer = Offer.objects.visible_to(user).filter(pk=data["offer"]).first()

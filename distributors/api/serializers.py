@@ -9,6 +9,7 @@ class OfficeSerializer(serializers.ModelSerializer):
     region = RefSerializer(read_only=True)
     municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                                 help_text="Official 3-digit municipality code.")
+    email = serializers.CharField(read_only=True, help_text="E-mail address, or empty.")
 
     class Meta:
         model = Office

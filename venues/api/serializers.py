@@ -9,6 +9,7 @@ class VenueSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                                 help_text="Official 3-digit municipality code.")
     stat_group = serializers.ChoiceField(choices=StatGroup.choices, read_only=True)
+    website = serializers.CharField(read_only=True, help_text="Web address, or empty.")
 
     class Meta:
         model = Venue
