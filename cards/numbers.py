@@ -18,9 +18,18 @@ _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 assert MODULUS == 31
 
 
+_SEPARATORS = frozenset(" -\t\r\n")
+
+
 def normalize(raw: str) -> str:
-    """Upper-case and drop separators; no other correction (a mistyped number must not match)."""
-    return "".join(ch for ch in (raw or "").upper() if ch not in " -\t\r\n")
+    """Upper-case ASCII letters and drop separators; no other correction (a mistyped number must not match).
+
+    Only ``a``–``z`` are upper-cased: ``str.upper`` would also turn look-alikes such as the long s
+    ``ſ`` into ``S`` (or the ligature ``ﬀ`` into ``FF``), so a wrong character could pass the check.
+    """
+    return "".join(
+        ch.upper() if "a" <= ch <= "z" else ch for ch in (raw or "") if ch not in _SEPARATORS
+    )
 
 
 def _weighted_sum(symbols: str) -> int:

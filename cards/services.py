@@ -35,13 +35,20 @@ def _require_office_staff(user, office: Office) -> None:
         raise DomainError("not_allowed")
 
 
-def _require_staff_in_region(user, region_id: int) -> Office:
-    """R3/R4: the card's own office or another office of the same region may act on it."""
+def _require_staff_in_region(user, card: Card, day: datetime.date) -> Office:
+    """R3/R4: the card's own office or another office of the same region may act on it.
+
+    Returns the office the user acts for (recorded in the card's history): the card's own office
+    when the user works there, else their first office of the region; it must be active that day.
+    """
     scope = scope_for(user)
-    office = Office.objects.filter(pk__in=scope.office_ids, region_id=region_id).order_by("pk").first()
-    if office is None:
+    offices = list(Office.objects.filter(pk__in=scope.office_ids, region_id=card.region_id).order_by("pk"))
+    if not offices:
         raise DomainError("not_allowed")
-    return office
+    active = [office for office in offices if office.is_active_on(day)]
+    if not active:
+        raise DomainError("office_inactive")
+    return next((office for office in active if office.pk == card.office_id), active[0])
 
 
 def _require_venue_staff(user, venue: Venue) -> None:
@@ -107,6 +114,7 @@ def card_issue(
     rules = NationalSettings.current()
     if birth_year is None or birth_year < day.year - 120 or birth_year > day.year:
         raise DomainError("birth_year_invalid")
+    # "At least 16 or turns 16 during the current calendar year": only the birth year is kept.
     if day.year - birth_year < rules.holder_min_age:
         raise DomainError("holder_too_young")
     home_region = home_municipality.region if home_municipality.region_id else None
@@ -114,6 +122,10 @@ def card_issue(
         raise DomainError("municipality_not_in_network")
     if children is None or children < 0 or children > 20:
         raise DomainError("children_invalid")
+    if format not in Card.Format.values:
+        raise DomainError("card_format_invalid")
+    if wellbeing_at_issue is not None and not 1 <= wellbeing_at_issue <= 5:
+        raise DomainError("wellbeing_invalid")
     with transaction.atomic():
         card = Card(
             number=_new_number(number),
@@ -173,7 +185,9 @@ def card_renew(*, user, card: Card, wellbeing_at_renewal: int | None = None,
                today: datetime.date | None = None) -> Card:
     """R3: the issuing office or another office of the same region extends an active card."""
     day = _today(today)
-    office = _require_staff_in_region(user, card.region_id)
+    office = _require_staff_in_region(user, card, day)
+    if wellbeing_at_renewal is not None and not 1 <= wellbeing_at_renewal <= 5:
+        raise DomainError("wellbeing_invalid")
     with transaction.atomic():
         card = Card.objects.select_for_update().get(pk=card.pk)
         if card.status != Card.Status.ACTIVE:
@@ -193,7 +207,7 @@ def card_renew(*, user, card: Card, wellbeing_at_renewal: int | None = None,
 def card_inactivate(*, user, card: Card, reason: str, today: datetime.date | None = None) -> Card:
     """Lost, returned or otherwise ended cards stop working at once (R3 ``card_inactive``)."""
     day = _today(today)
-    office = _require_staff_in_region(user, card.region_id)
+    office = _require_staff_in_region(user, card, day)
     if reason not in Card.InactiveReason.values:
         raise DomainError("reason_required")
     with transaction.atomic():
@@ -212,7 +226,7 @@ def card_replace(*, user, card: Card, number: str | None = None, reason: str = C
                  today: datetime.date | None = None) -> Card:
     """R4: the old card is inactivated, a new number issued with the same data; the history links them."""
     day = _today(today)
-    office = _require_staff_in_region(user, card.region_id)
+    office = _require_staff_in_region(user, card, day)
     if card.kind != Card.Kind.PERSONAL:
         raise DomainError("card_kind_mismatch")
     with transaction.atomic():
@@ -292,7 +306,8 @@ def _evaluate(card: Card | None, venue: Venue, day: datetime.date) -> str | None
         return "venue_inactive"
     if card is None:
         return "card_not_found"
-    if card.status != Card.Status.ACTIVE:
+    # A card inactivated later was still valid on an earlier day (late entry of paper-logged uses).
+    if card.status != Card.Status.ACTIVE and (card.inactivated_on is None or card.inactivated_on <= day):
         return "card_inactive"
     if card.valid_until < day or card.issued_on > day:
         return "card_expired"
@@ -303,8 +318,11 @@ def _find_card(number: str) -> Card | None:
     return Card.objects.select_related("region").filter(number=number).first()
 
 
+THROTTLE_WINDOW_SECONDS = 60
+
+
 def _throttle_key(user) -> str:
-    return f"card-check-failures:{user.pk}:{int(timezone.now().timestamp() // 60)}"
+    return f"card-check-failures:{user.pk}"
 
 
 def _check_throttle(user) -> None:
@@ -313,13 +331,14 @@ def _check_throttle(user) -> None:
 
 
 def _count_failure(user) -> None:
+    """A window opens at the first failure and lasts a minute (``incr`` keeps the expiry)."""
     key = _throttle_key(user)
-    if cache.add(key, 1, timeout=120):
+    if cache.add(key, 1, timeout=THROTTLE_WINDOW_SECONDS):
         return
     try:
         cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=120)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=THROTTLE_WINDOW_SECONDS)
 
 
 def card_check(*, user, venue: Venue, number: str, channel: str = Use.Channel.COUNTER,
@@ -365,17 +384,20 @@ def use_log(
 ) -> Use:
     """Log one free ticket or course place. A repeated ``idempotency_key`` returns the first use."""
     day = _today(today)
+    requested_on = used_on
     used_on = used_on or day
     _require_venue_staff(user, venue)
     normalized = numbers.normalize(number)
     idempotency_key = (idempotency_key or "")[:64]
+    replay = {"number": normalized, "kind": kind, "children": children, "group_size": group_size,
+              "offer": offer, "used_on": requested_on}
     if idempotency_key:
-        existing = Use.objects.filter(venue=venue, idempotency_key=idempotency_key).select_related("card").first()
+        existing = _existing_use(venue, idempotency_key)
         if existing is not None:
-            if existing.card.number != normalized:
-                raise DomainError("idempotency_conflict")
-            return existing
+            return _replay(existing, **replay)
+    _check_throttle(user)
     if not numbers.is_valid(normalized):
+        _count_failure(user)
         raise DomainError("card_number_invalid")
     rules = NationalSettings.current()
     if used_on > day:
@@ -389,6 +411,8 @@ def use_log(
     card = _find_card(normalized)
     code = _evaluate(card, venue, used_on)
     if code:
+        if code in LOOKUP_FAILURES:
+            _count_failure(user)
         raise DomainError(code)
     _check_kind_rules(card=card, venue=venue, kind=kind, children=children, group_size=group_size, rules=rules)
     if offer is not None and (
@@ -400,7 +424,11 @@ def use_log(
     try:
         with transaction.atomic():
             if offer is not None:
-                _take_places(offer, _places(children))
+                locked = Offer.objects.select_for_update().get(pk=offer.pk)
+                # A parallel submission with the same key may have taken the places while we waited.
+                if idempotency_key and (existing := _existing_use(venue, idempotency_key)) is not None:
+                    return _replay(existing, **replay)
+                _take_places(locked, _places(children))
             use = Use.objects.create(
                 card=card, venue=venue, offer=offer, kind=kind, children=children,
                 group_size=group_size if card.kind == Card.Kind.COMMUNITY else None,
@@ -411,12 +439,38 @@ def use_log(
             Card.objects.filter(pk=card.pk, first_used_on__isnull=True).update(first_used_on=used_on)
             Card.objects.filter(pk=card.pk, first_used_on__gt=used_on).update(first_used_on=used_on)
     except IntegrityError:
-        if idempotency_key:
-            existing = Use.objects.filter(venue=venue, idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing
-        raise
+        # The unique (venue, idempotency_key) index: a parallel submission committed first.
+        existing = _existing_use(venue, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return _replay(existing, **replay)
     return use
+
+
+# Refusals that tell something about a card number; they count towards the enumeration throttle.
+LOOKUP_FAILURES = frozenset(
+    {"card_number_invalid", "card_not_found", "card_inactive", "card_expired", "card_not_valid_in_region"}
+)
+
+
+def _existing_use(venue: Venue, idempotency_key: str) -> Use | None:
+    return Use.objects.filter(venue=venue, idempotency_key=idempotency_key).select_related("card").first()
+
+
+def _replay(existing: Use, *, number: str, kind: str, children: int, group_size: int | None,
+            offer: Offer | None, used_on: datetime.date | None) -> Use:
+    """R11: the same submission again returns the first use; the same key for another use is refused."""
+    same = (
+        existing.card.number == number
+        and existing.kind == kind
+        and existing.children == children
+        and existing.offer_id == (offer.pk if offer is not None else None)
+        and (used_on is None or existing.used_on == used_on)
+        and (existing.card_kind != Card.Kind.COMMUNITY or existing.group_size == group_size)
+    )
+    if not same:
+        raise DomainError("idempotency_conflict")
+    return existing
 
 
 def _check_kind_rules(*, card: Card, venue: Venue, kind: str, children: int, group_size: int | None,
@@ -447,15 +501,18 @@ def _check_kind_rules(*, card: Card, venue: Venue, kind: str, children: int, gro
 
 
 def _take_places(offer: Offer, places: int) -> None:
-    """R10: lock the offer row so two counters cannot sell the last place twice."""
-    locked = Offer.objects.select_for_update().get(pk=offer.pk)
-    if locked.quota is not None and locked.used_count + places > locked.quota:
+    """R10: ``offer`` is locked (select_for_update) so two counters cannot sell the last place twice."""
+    if offer.quota is not None and offer.used_count + places > offer.quota:
         raise DomainError("quota_exhausted")
     Offer.objects.filter(pk=offer.pk).update(used_count=F("used_count") + places)
 
 
 def use_cancel(*, user, use: Use, reason: str, today: datetime.date | None = None) -> Use:
-    """R11: the venue cancels within the window, with a reason; the use leaves the statistics."""
+    """R11: the venue cancels within the window, with a reason; the use leaves the statistics.
+
+    The window runs from the day of the use; for a late entry from the day it was entered, so a
+    mistyped paper log can still be corrected.
+    """
     day = _today(today)
     _require_venue_staff(user, use.venue)
     reason = (reason or "").strip()[:200]
@@ -466,7 +523,10 @@ def use_cancel(*, user, use: Use, reason: str, today: datetime.date | None = Non
         use = Use.objects.select_for_update().get(pk=use.pk)
         if use.cancelled_at is not None:
             raise DomainError("use_already_cancelled")
-        if use.used_on < day - datetime.timedelta(days=window):
+        start = use.used_on
+        if use.channel == Use.Channel.LATE:
+            start = max(start, timezone.localdate(use.logged_at))
+        if start < day - datetime.timedelta(days=window):
             raise DomainError("cancel_window_passed")
         use.cancelled_at = timezone.now()
         use.cancelled_by = user
