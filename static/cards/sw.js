@@ -26,7 +26,7 @@ function networkFirst(request) {
     }
     return response;
   }).catch(function () {
-    return caches.match(request, { ignoreSearch: true }).then(function (cached) {
+    return caches.match(request, { ignoreSearch: true, ignoreVary: true }).then(function (cached) {
       return cached || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
     });
   });

@@ -1,0 +1,155 @@
+"""The distributor journey in real Chromium: sign in as jakaja-tampere, register a card (the number
+typed like a USB scanner does, Enter moving on), print it, open its mobile card (also offline), renew,
+replace; another office's card answers 404.
+
+Data: ``seed_demo --small``. Skipped without /usr/bin/chromium unless REQUIRE_BROWSER=1 (CI), where a
+missing browser fails.
+"""
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from cards import numbers
+from cards.models import Card, CardEvent
+from kaikukanta.demo import DEMO_CARDS
+
+CHROMIUM = "/usr/bin/chromium"
+REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
+TIMEOUT_MS = 15_000
+NEW_NUMBER = "BRWSRTST" + numbers.check_character("BRWSRTST")
+REPLACEMENT = "BRWSRNEW" + numbers.check_character("BRWSRNEW")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        if REQUIRED:
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here stay synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def demo(chromium, transactional_db):
+    with open(os.devnull, "w") as devnull:
+        call_command("seed_demo", "--small", stdout=devnull)
+
+
+def test_distributor_registers_prints_hands_over_renews_and_replaces(chromium, live_server, demo):
+    assert not Card.objects.filter(number__in=[NEW_NUMBER, REPLACEMENT]).exists()
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+
+    # Sign in with the keyboard; the distributor lands on the card list.
+    page.goto("/accounts/login/")
+    page.fill('input[name="login"]', "jakaja-tampere")
+    page.fill('input[name="password"]', settings.DEMO_PASSWORD)
+    page.press('input[name="password"]', "Enter")
+    page.wait_for_url(re.compile(r"/cards/$"))
+
+    # Register: the scanner "types" the number and presses Enter, which moves on instead of submitting.
+    page.click('a[href="/cards/register/"]')
+    page.wait_for_url(re.compile(r"/cards/register/$"))
+    assert page.evaluate("document.activeElement.name") == "number"
+    page.keyboard.type(numbers.display(NEW_NUMBER).lower())
+    page.keyboard.press("Enter")
+    assert page.url.endswith("/cards/register/")
+    assert page.evaluate("document.activeElement.name") == "format"
+    assert page.input_value('input[name="number"]') == numbers.display(NEW_NUMBER)
+    page.fill('input[name="birth_year"]', "1984")
+    page.fill('input[name="children"]', "2")
+    page.fill('input[name="home_municipality"]', "Tampere (837)")
+    page.fill('input[name="postal_code"]', "33100")
+    page.check('input[name="language"][value="sv"]')
+    page.press('input[name="postal_code"]', "Enter")
+    page.wait_for_url(re.compile(r"/cards/\d+/$"))
+    card = Card.objects.get(number=NEW_NUMBER)
+    assert (card.birth_year, card.children, card.language, card.home_municipality.code) == (1984, 2, "sv", "837")
+    assert numbers.display(NEW_NUMBER) in page.inner_text("h1")
+
+    # Print: a PDF, recorded in the history.
+    pdf = page.request.get(f"/cards/{card.pk}/print.pdf")
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body()[:4] == b"%PDF"
+    assert card.events.filter(kind=CardEvent.Kind.PRINTED).count() == 1
+
+    # Hand over the mobile card: the client's phone opens the link without signing in, and keeps it offline.
+    page.click(f'a[href="/cards/{card.pk}/mobile/"]')
+    mobile_url = page.input_value("#mobile-url")
+    phone = chromium.new_context(locale="sv-FI")
+    phone.set_default_timeout(TIMEOUT_MS)
+    mobile = phone.new_page()
+    mobile.goto(mobile_url)
+    assert numbers.display(NEW_NUMBER) in mobile.inner_text(".number")
+    scope = mobile.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope.endswith("/cards/m/")
+    mobile.reload()  # now controlled by the service worker
+    assert mobile.evaluate("navigator.serviceWorker.controller !== null")
+    phone.set_offline(True)
+    mobile.reload()
+    assert numbers.display(NEW_NUMBER) in mobile.inner_text(".number")
+    phone.set_offline(False)
+
+    # Renew, confirmed on its own page.
+    page.goto(f"/cards/{card.pk}/")
+    page.click(f'a[href="/cards/{card.pk}/renew/"]')
+    page.wait_for_url(re.compile(r"/renew/$"))
+    page.click('main form button[type="submit"]')
+    page.wait_for_url(re.compile(rf"/cards/{card.pk}/$"))
+    card.refresh_from_db()
+    assert card.valid_until == timezone.localdate() + datetime.timedelta(days=365)
+    assert card.events.filter(kind=CardEvent.Kind.RENEWED).count() == 1
+
+    # Replace the lost card with a new pre-printed one: scanner again, then confirm.
+    page.click(f'a[href="/cards/{card.pk}/replace/"]')
+    page.wait_for_url(re.compile(r"/replace/$"))
+    page.keyboard.type(REPLACEMENT)
+    page.keyboard.press("Enter")
+    assert page.url.endswith("/replace/")
+    page.click('form.card-form button[type="submit"]')
+    page.wait_for_url(re.compile(r"/cards/\d+/$"))
+    new = Card.objects.get(number=REPLACEMENT)
+    card.refresh_from_db()
+    assert page.url.endswith(f"/cards/{new.pk}/")
+    assert (card.status, new.replaces_id, new.children) == ("inactive", card.pk, 2)
+
+    # The old card's mobile link is dead at once, even with the service worker in between.
+    gone = mobile.goto(mobile_url)
+    assert gone.status == 410
+    assert mobile.locator("article.gone").count() == 1
+    assert numbers.display(NEW_NUMBER) not in mobile.content()
+
+    # Another office's card answers 404 to the same user.
+    other = Card.objects.get(number=DEMO_CARDS["savonlinna_valid"])
+    assert page.goto(f"/cards/{other.pk}/").status == 404
+    assert page.goto(f"/cards/{other.pk}/print.pdf").status == 404
+
+    phone.close()
+    context.close()
