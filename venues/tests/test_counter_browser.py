@@ -237,3 +237,64 @@ def test_savonlinna_refuses_a_tampere_card(counter_page):
     assert page.locator("#result-status .reason").inner_text() == str(MESSAGES["card_not_valid_in_region"])
     assert _focus_is_in_number_field(page)
     assert Use.objects.count() == uses_before
+
+
+def _qr_video(path: Path, content: str, width: int = 640, height: int = 480) -> None:
+    """A Y4M clip showing ``content`` as a QR code, for Chromium's fake camera."""
+    import segno
+
+    matrix = segno.make(content, error="m").matrix
+    border = 4
+    modules = len(matrix) + 2 * border
+    scale = min(width, height) * 9 // 10 // modules
+    left, top = (width - modules * scale) // 2, (height - modules * scale) // 2
+    luma = bytearray(b"\xff" * (width * height))
+    for y, line in enumerate(matrix):
+        for x, dark in enumerate(line):
+            if not dark:
+                continue
+            for dy in range(scale):
+                start = (top + (y + border) * scale + dy) * width + left + (x + border) * scale
+                luma[start:start + scale] = b"\x00" * scale
+    chroma = b"\x80" * (width * height // 4)
+    frame = b"FRAME\n" + bytes(luma) + chroma + chroma
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * 10)
+
+
+def test_camera_button_reads_the_qr_code_url_with_the_vendored_reader(browser, live_server, demo, tmp_path):
+    """Chromium on Linux has no BarcodeDetector: the vendored barcode-detector/zxing-wasm reads the
+    fake camera, offline, and the number from the URL in the QR code is checked at once."""
+    valid = DEMO_CARDS["tampere_valid"]
+    clip = tmp_path / "card-qr.y4m"
+    _qr_video(clip, f"https://kaikukanta.example/kortti/{numbers.display(valid)}")
+    camera = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+              "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+              f"--use-file-for-fake-video-capture={clip}"],
+    )
+    try:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="kohde-vapriikki"))
+        context = camera.new_context(base_url=live_server.url, locale="en-GB")
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                              "url": live_server.url}])
+        context.grant_permissions(["camera"], origin=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        external = []
+        page.on("request", lambda request: external.append(request.url)
+                if not request.url.startswith(live_server.url) else None)
+        page.goto("/venues/counter/")
+        assert page.evaluate("() => 'BarcodeDetector' in window") is False
+        _tab_to(page, "#scan-button")
+        page.keyboard.press("Enter")
+        page.locator("#result-status .check-panel").wait_for(timeout=20_000)
+        assert _verdict(page) == "✓ Valid"
+        assert page.locator("#id_number").input_value() == numbers.display(valid)
+        assert _active(page, "el.classList.contains('log-button')")
+        assert page.locator("#scanner").is_hidden()
+        assert external == []
+        context.close()
+    finally:
+        camera.close()
