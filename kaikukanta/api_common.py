@@ -4,15 +4,9 @@ Every app's ``api/`` package builds on these so that all endpoints answer errors
 oversized bodies the same way (DESIGN §8).
 """
 
-import io
-
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
+from rest_framework import serializers
 
 from .errors import MESSAGES
 
@@ -39,30 +33,6 @@ ALL_CODES = sorted(set(MESSAGES) | set(API_CODES))
 
 # Ids in request bodies and query strings: bounded so that no value can overflow a database integer.
 ID_FIELD = {"min_value": 1, "max_value": 2**63 - 1}
-
-
-class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
-    default_code = "payload_too_large"
-
-
-class LimitedJSONParser(JSONParser):
-    """JSON bodies are small in this API; refuse big ones before parsing them (memory, CPU)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.API_MAX_BODY_BYTES
-        if stream is None:
-            return super().parse(stream, media_type, parser_context)
-        raw = stream.read(limit + 1)
-        if len(raw) > limit:
-            raise PayloadTooLarge()
-        return super().parse(io.BytesIO(raw), media_type, parser_context)
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class ErrorSerializer(serializers.Serializer):

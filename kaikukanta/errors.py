@@ -141,9 +141,11 @@ def api_exception_handler(exc, context):
         logger.exception("API error", exc_info=exc)
         body = {"code": "server_error", "detail": str(_("Something went wrong on our side. The error was logged."))}
         return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
-    if isinstance(exc, Http404):
-        code = "not_found"
-    elif isinstance(exc, DjangoPermissionDenied):
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        # One answer for "does not exist" and "outside your scope"; no model names in the detail.
+        response.data = {"code": "not_found", "detail": str(_("Not found."))}
+        return response
+    if isinstance(exc, DjangoPermissionDenied):
         code = "permission_denied"
     else:
         code = getattr(exc, "default_code", None) or "error"

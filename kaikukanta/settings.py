@@ -201,12 +201,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "kaikukanta.api_common.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "kaikukanta.api_base.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_PARSER_CLASSES": ["kaikukanta.api_common.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["kaikukanta.api_base.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"auth_token": "10/minute"},
     "URL_FORMAT_OVERRIDE": None,  # ?format= is a card filter, not a renderer switch
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kaikukanta.errors.api_exception_handler",
 }
