@@ -7,6 +7,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import IntegrityError
@@ -196,3 +197,27 @@ def test_mfa_can_be_required_for_regional_roles(client, contact, office, setting
     settings.MFA_REQUIRED_FOR_REGIONAL = False
     Authenticator.objects.all().delete()
     assert client.get(reverse("profile")).status_code == 200
+
+
+def test_invitation_is_in_the_audit_log_with_its_inviter_and_without_the_token(client, contact, office):
+    client.force_login(contact)
+
+    client.post(reverse("distributors:office_invite", args=[office.pk]), {"email": "uusi@example.fi"})
+
+    invitation = Invitation.objects.get()
+    entry = LogEntry.objects.get(content_type__model="invitation", object_pk=str(invitation.pk))
+    assert entry.actor == contact
+    assert "token_hash" not in entry.changes_dict
+    assert entry.changes_dict["email"] == ["None", "uusi@example.fi"]
+
+
+def test_password_reset_is_sent_by_email(client, contact):
+    contact.email = "alue@example.fi"
+    contact.save()
+
+    response = client.post(reverse("account_reset_password"), {"email": "alue@example.fi"})
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["alue@example.fi"]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
