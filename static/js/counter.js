@@ -40,6 +40,12 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
     }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === -1) {
+        // Signed out (session expired) or a CSRF failure: the full page knows what to do.
+        window.location.reload();
+        return new Promise(function () {});
+      }
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     });
   }
