@@ -14,3 +14,21 @@ def _clear_cache():
 def _fast_password_hasher(settings):
     """Factories hash a password per user; PBKDF2 takes ~1 s each on the CI machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in-process in every test not marked ``broker``.
+
+    CI sets REDIS_URL, which turns eager mode off in settings; only the ``broker`` tests are meant
+    to go through a real worker.
+    """
+    if request.node.get_closest_marker("broker"):
+        yield
+        return
+    from kaikukanta import celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous

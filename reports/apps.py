@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import ExportRecord
+
+        # R12: every export is also an audit-log entry (who, when, what), next to card changes.
+        auditlog.register(ExportRecord, m2m_fields={"regions"})

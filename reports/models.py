@@ -41,6 +41,7 @@ class RollupRun(models.Model):
     """History of rollup runs (nightly, on demand, full), shown on the national dashboard."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")

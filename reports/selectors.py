@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case as DbCase
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum
 from django.db.models import When as DbWhen
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,9 +58,10 @@ from distributors.models import Office
 from kaikukanta.errors import DomainError
 from kaikukanta.scopes import scope_for
 from regions.models import Municipality, Region
-from venues.models import Category, Venue
+from venues.models import CATEGORY_GROUP, Category, Venue
 
 from .aggregates import (
+    ATTRIBUTED_REGION,
     GROUPS,
     attributed_to,
     counted_uses,
@@ -70,7 +72,7 @@ from .aggregates import (
     use_totals_rollup,
     zero_none,
 )
-from .models import CardMonthly, HolderYear, RollupRun, RollupState, UseMonthly
+from .models import CardMonthly, HolderYear, RollupRun, RollupState, UseMonthly, UseOriginMonthly
 
 SMALL_COUNT_LIMIT = 5
 SUPPRESSED = "<5"
@@ -328,3 +330,185 @@ def suppress(value: int | None) -> int | str | None:
 
 CATEGORY_LABELS = dict(Category.choices)
 SUPPRESSION_NOTE = _("Counts of cards and cardholders from 1 to 4 below region level are shown as \"<5\".")
+
+
+# --- dashboards -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    """Everything a dashboard, its exports and the scheduled reports show for one scope and period."""
+
+    region_ids: list[int] | None
+    regions: list[Region]
+    period: Period
+    summary: dict
+    trend: list[dict]
+    categories: list[dict]
+    venues: list[dict]
+    offices: list[dict]
+    municipalities: list[dict]
+    welfare_areas: list[dict]
+    regions_table: list[dict]
+    freshness: Freshness
+
+    @property
+    def national(self) -> bool:
+        return self.region_ids is None
+
+
+def _merge(*sources: dict) -> dict:
+    """Sum dicts of {key: {field: n}} (rolled-up and live parts of the same grouping)."""
+    merged: dict = {}
+    for source in sources:
+        for key, values in source.items():
+            row = merged.setdefault(key, {})
+            for name, value in values.items():
+                row[name] = (row.get(name) or 0) + (value or 0)
+    return merged
+
+
+def _by(queryset, key: str, **aggregates) -> dict:
+    return {row.pop(key): row for row in queryset.values(key).annotate(**aggregates).order_by()}
+
+
+def _counts(pair: tuple[dict, dict], name: str) -> dict:
+    rolled, live = pair
+    return _merge({k: {name: v} for k, v in rolled.items()}, {k: {name: v} for k, v in live.items()})
+
+
+def _live_uses(region_ids, period: Period, cutoff):
+    live = _live_range(counted_uses(), period, cutoff, "used_on")
+    return live if region_ids is None else live.filter(attributed_to(region_ids))
+
+
+def _rolled(model, region_ids, period: Period, cutoff, region_field: str = "region_id"):
+    return _in_regions(_month_range(model.objects.order_by(), period, cutoff), region_ids, region_field)
+
+
+USE_SUMS = {"uses": Sum("uses"), "adults": Sum("adults"), "children": Sum("children")}
+RAW_USE_SUMS = {"uses": Count("id"), "adults": Count("id"), "children": Sum("children")}
+
+
+def _zero(row: dict | None, *names: str) -> dict:
+    row = row or {}
+    return {name: row.get(name) or 0 for name in names}
+
+
+def dashboard_for(region_ids, period: Period) -> Dashboard:
+    """The dashboard for already-scoped ``region_ids`` (``None`` = national); see ``dashboard``."""
+    cutoff = _rollup_cutoff()
+    live_uses = _live_uses(region_ids, period, cutoff)
+
+    # Monthly trend of uses (adults and children).
+    trend_rows = _merge(
+        _by(_rolled(UseMonthly, region_ids, period, cutoff), "month", **USE_SUMS),
+        _by(live_uses.annotate(m=TruncMonth("used_on")), "m", **RAW_USE_SUMS),
+    )
+    this_month = month_start(timezone.localdate())
+    trend = [{"month": m, **_zero(trend_rows.get(m), "uses", "adults", "children")} for m in period.months()
+             if m <= this_month]
+
+    # Venue categories and venues.
+    category_rows = _merge(
+        _by(_rolled(UseMonthly, region_ids, period, cutoff), "venue__category", **USE_SUMS),
+        _by(live_uses, "venue__category", **RAW_USE_SUMS),
+    )
+    categories = [
+        {"category": value, "label": label, "group": CATEGORY_GROUP[Category(value)],
+         **_zero(category_rows.get(value), "uses", "adults", "children")}
+        for value, label in Category.choices
+    ]
+    venue_rows = _merge(
+        _by(_rolled(UseMonthly, region_ids, period, cutoff), "venue_id", **USE_SUMS),
+        _by(live_uses, "venue_id", **RAW_USE_SUMS),
+    )
+    venue_objects = Venue.objects.select_related("region", "municipality").in_bulk(list(venue_rows))
+    venues = sorted(
+        ({"venue": venue_objects[pk], **_zero(row, "uses", "adults", "children")}
+         for pk, row in venue_rows.items() if pk in venue_objects),
+        key=lambda r: (-(r["uses"] + r["children"]), r["venue"].name),
+    )
+
+    # Cards per issuing office and per home municipality.
+    def card_rows(field: str) -> dict:
+        rolled = _by(_rolled(CardMonthly, region_ids, period, cutoff), field,
+                     registered=Sum("registered"), taken=Sum("taken_into_use"))
+        live_registered = _by(_in_regions(_live_range(Card.objects.order_by(), period, cutoff, "issued_on"),
+                                          region_ids), field, registered=Count("id"))
+        taken_ids = live_taken_into_use(region_ids, period, cutoff).values("card_id")
+        live_taken = _by(Card.objects.order_by().filter(pk__in=taken_ids), field, taken=Count("id"))
+        holders = _counts(active_holders_query(region_ids, period, cutoff, group_by=f"{field}"), "holders")
+        return _merge(rolled, live_registered, live_taken, holders)
+
+    office_rows = card_rows("office_id")
+    office_qs = Office.objects.select_related("organisation", "region").filter(
+        Q(pk__in=list(office_rows)) | Q(_overlaps(period))
+    )
+    offices = sorted(
+        ({"office": office, **_zero(office_rows.get(office.pk), "registered", "taken", "holders")}
+         for office in _in_regions(office_qs, region_ids)),
+        key=lambda r: (-r["registered"], r["office"].name),
+    )
+
+    municipality_rows = _merge(
+        card_rows("home_municipality_id"),
+        _by(_rolled(UseOriginMonthly, region_ids, period, cutoff, "card_region_id"), "home_municipality_id",
+            **USE_SUMS),
+        _by(_in_regions(_live_range(counted_uses(), period, cutoff, "used_on"), region_ids, "card_region_id")
+            .annotate(home_municipality_id=F("card__home_municipality_id")), "home_municipality_id", **RAW_USE_SUMS),
+    )
+    municipality_objects = Municipality.objects.select_related("welfare_area", "region").in_bulk(
+        [pk for pk in municipality_rows if pk is not None]
+    )
+    fields = ("registered", "taken", "holders", "uses", "children")
+    municipalities = sorted(
+        ({"municipality": municipality_objects.get(pk), **_zero(row, *fields)}
+         for pk, row in municipality_rows.items() if pk is None or pk in municipality_objects),
+        key=lambda r: (r["municipality"] is None, str(r["municipality"] or "")),
+    )
+    areas: dict = {}
+    for row in municipalities:
+        area = row["municipality"].welfare_area if row["municipality"] else None
+        if area is None:
+            continue
+        total = areas.setdefault(area.pk, {"welfare_area": area, **dict.fromkeys(fields, 0)})
+        for name in fields:
+            total[name] += row[name]
+    welfare_areas = sorted(areas.values(), key=lambda r: str(r["welfare_area"]))
+
+    # Per region (the regional level is never suppressed).
+    region_use_rows = _merge(
+        _by(_rolled(UseMonthly, region_ids, period, cutoff), "region_id", **USE_SUMS),
+        _by(_rolled(UseMonthly, region_ids, period, cutoff).filter(cross_region=True), "region_id",
+            cross=Sum("uses")),
+        _by(live_uses.annotate(region_key=ATTRIBUTED_REGION), "region_key", **RAW_USE_SUMS,
+            cross=Count("id", filter=Q(venue_region__isnull=False) & ~Q(venue_region=F("card_region")))),
+    )
+    region_rows = _merge(region_use_rows, card_rows("region_id"))
+    region_objects = list(_in_regions(Region.objects.all(), region_ids, "pk"))
+    regions_table = [
+        {"region": region, **_zero(region_rows.get(region.pk), "uses", "adults", "children", "cross", "registered",
+                                   "taken", "holders")}
+        for region in region_objects
+    ]
+
+    return Dashboard(
+        region_ids=region_ids,
+        regions=region_objects if region_ids is not None else [],
+        period=period,
+        summary=summary_for(region_ids, period),
+        trend=trend,
+        categories=categories,
+        venues=venues,
+        offices=offices,
+        municipalities=municipalities,
+        welfare_areas=welfare_areas,
+        regions_table=regions_table,
+        freshness=rollup_freshness(),
+    )
+
+
+def dashboard(*, user, period: Period, region: Region | None = None) -> Dashboard:
+    """A scoped dashboard: national for coordinators, their own regions for regional contacts."""
+    return dashboard_for(scoped_region_ids(user, region), period)

@@ -18,16 +18,37 @@ Rollup
 
 import datetime
 import logging
+import tempfile
 
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Value
 from django.db.models.functions import ExtractYear, TruncMonth
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from cards.models import Card, Use
+from kaikukanta.errors import DomainError
+from kaikukanta.scopes import scope_for
+from regions.models import Region, RegionMembership
 
-from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, next_month
-from .models import CardMonthly, HolderYear, RollupRun, RollupState, UseMonthly, UseOriginMonthly
+from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, month_end, next_month
+from .models import (
+    CardMonthly,
+    ExportRecord,
+    HolderYear,
+    ReportFile,
+    RollupRun,
+    RollupState,
+    UseMonthly,
+    UseOriginMonthly,
+)
+from .selectors import Period, dashboard_for, scoped_region_ids
 
 logger = logging.getLogger(__name__)
 
@@ -232,3 +253,220 @@ def rollup_rebuild(*, full: bool = False, requested_by=None, run: RollupRun | No
     logger.info("rollup %s: cutoff %s, months %s, cards %s", "full" if full else "incremental", cutoff,
                 months, touched)
     return run
+
+
+# --- exports and generated files ------------------------------------------------------------------
+
+
+def export_record(*, user, what: str, fmt: str, region_ids, params: dict | None = None,
+                  rows: int | None = None) -> ExportRecord:
+    """R12: record an export (who, when, what). The row also lands in the audit log (auditlog)."""
+    record = ExportRecord.objects.create(user=user, what=what, format=fmt, params=params or {},
+                                         national=region_ids is None, rows=rows)
+    if region_ids:
+        record.regions.set(region_ids)
+    return record
+
+
+def _period_params(period: Period) -> dict:
+    return period.key
+
+
+def _period_from_params(params: dict) -> Period:
+    start = params.get("from")
+    return Period(datetime.date.fromisoformat(start) if start else None, datetime.date.fromisoformat(params["to"]))
+
+
+def report_file_request(*, user, kind: str, fmt: str, period: Period, region: Region | None = None) -> ReportFile:
+    """Queue a large export or the annual national report; the caller polls the file's progress."""
+    scope = scope_for(user)
+    if kind == ReportFile.Kind.ANNUAL_NATIONAL and not scope.national:
+        raise DomainError("not_allowed")
+    if fmt not in ExportRecord.Format.values or (kind == ReportFile.Kind.USES and fmt == ExportRecord.Format.PDF):
+        raise DomainError("choice_invalid")
+    region_ids = scoped_region_ids(user, region)
+    if kind == ReportFile.Kind.ANNUAL_NATIONAL:
+        region_ids, period = None, Period.for_year(period.end.year)
+    params = {**_period_params(period), "region_ids": region_ids}
+    report = ReportFile.objects.create(kind=kind, format=fmt, requested_by=user, region=region, params=params,
+                                       period_key=str(period.end.year) if kind == ReportFile.Kind.ANNUAL_NATIONAL
+                                       else "")
+    export_record(user=user, what=f"request:{kind}", fmt=fmt, region_ids=region_ids,
+                  params={**params, "file": report.pk})
+    from .tasks import report_file_generate_task
+
+    transaction.on_commit(lambda: report_file_generate_task.delay(report.pk))
+    return report
+
+
+def _save_file(report: ReportFile, name: str, content) -> None:
+    report.file.save(name, content, save=False)
+    ReportFile.objects.filter(pk=report.pk).update(
+        file=report.file.name, status=ReportFile.Status.DONE, finished_at=timezone.now(),
+        progress=F("total"), error="",
+    )
+
+
+def _file_name(report: ReportFile, stem: str) -> str:
+    return f"kaikukortti-{stem}-{report.pk}.{report.format}"
+
+
+def _dashboard_heading(report: ReportFile, board) -> str | None:
+    from .exports import period_label, scope_label
+
+    if report.kind == ReportFile.Kind.MONTHLY_REGIONAL:
+        return gettext("Kaikukortti monthly report %(period)s: %(scope)s") % {
+            "period": period_label(board.period), "scope": scope_label(board)}
+    if report.kind == ReportFile.Kind.ANNUAL_NATIONAL:
+        return gettext("Kaikukortti annual report %(year)s: whole country") % {"year": board.period.end.year}
+    return None
+
+
+def report_file_generate(*, report_file_id: int) -> ReportFile:
+    """Write the file of a queued ``ReportFile``. Idempotent: a finished file is left as it is."""
+    from . import exports
+
+    report = ReportFile.objects.get(pk=report_file_id)
+    if report.status == ReportFile.Status.DONE and report.file and report.file.storage.exists(report.file.name):
+        return report
+    region_ids = report.params.get("region_ids")
+    period = _period_from_params(report.params)
+    ReportFile.objects.filter(pk=report.pk).update(status=ReportFile.Status.RUNNING, progress=0, error="")
+    try:
+        with translation.override(report.params.get("language") or settings.LANGUAGE_CODE):
+            if report.kind == ReportFile.Kind.USES:
+                _generate_uses(report, region_ids, period)
+            else:
+                board = dashboard_for(region_ids, period)
+                ReportFile.objects.filter(pk=report.pk).update(total=1)
+                if report.format == ExportRecord.Format.PDF:
+                    content = exports.dashboard_pdf(board, heading=_dashboard_heading(report, board))
+                elif report.format == ExportRecord.Format.XLSX:
+                    content = exports.dashboard_xlsx(board)
+                else:
+                    content = exports.dashboard_csv(board).encode("utf-8")
+                _save_file(report, _file_name(report, report.kind.replace("_", "-")), ContentFile(content))
+    except Exception as exc:
+        ReportFile.objects.filter(pk=report.pk).update(status=ReportFile.Status.FAILED, error=repr(exc)[:2000],
+                                                       finished_at=timezone.now())
+        raise
+    report.refresh_from_db()
+    return report
+
+
+def _generate_uses(report: ReportFile, region_ids, period: Period) -> None:
+    from . import exports
+
+    total = exports.uses_queryset(region_ids, period).count()
+    ReportFile.objects.filter(pk=report.pk).update(total=total)
+
+    def progress(done: int) -> None:
+        ReportFile.objects.filter(pk=report.pk).update(progress=min(done, total))
+
+    with tempfile.TemporaryFile() as out:
+        if report.format == ExportRecord.Format.XLSX:
+            exports.uses_xlsx(region_ids, period, out, progress=progress)
+        else:
+            done = 0
+            for chunk in exports.uses_csv_stream(region_ids, period):
+                out.write(chunk.encode("utf-8"))
+                done += chunk.count("\n")
+                progress(max(done - 1, 0))
+        out.seek(0)
+        _save_file(report, _file_name(report, "uses"), File(out))
+
+
+def report_file_visible(*, user, report: ReportFile) -> bool:
+    """Who may see a file: whoever asked for it, coordinators, and a region's contacts its reports."""
+    scope = scope_for(user)
+    if not user.is_authenticated:
+        return False
+    if report.requested_by_id == user.pk or scope.national:
+        return True
+    return report.kind == ReportFile.Kind.MONTHLY_REGIONAL and report.region_id in scope.region_ids
+
+
+def report_files_for(user):
+    scope = scope_for(user)
+    files = ReportFile.objects.select_related("region", "requested_by")
+    if scope.national:
+        return files
+    return files.filter(Q(requested_by=user) | Q(kind=ReportFile.Kind.MONTHLY_REGIONAL,
+                                                 region_id__in=scope.region_ids))
+
+
+# --- scheduled reports ----------------------------------------------------------------------------
+
+
+def previous_month(today: datetime.date) -> datetime.date:
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def regional_monthly_report(*, region_id: int, period_key: str) -> list[ReportFile]:
+    """The monthly report of one region (PDF + XLSX), then one e-mail with links to its contacts.
+
+    Safe to run twice: files are made once per region and month, and contacts are told once.
+    """
+    region = Region.objects.get(pk=region_id)
+    month = datetime.date.fromisoformat(f"{period_key}-01")
+    period = Period(month, month_end(month))
+    files = []
+    for fmt in (ExportRecord.Format.PDF, ExportRecord.Format.XLSX):
+        report, _created = ReportFile.objects.get_or_create(
+            kind=ReportFile.Kind.MONTHLY_REGIONAL, format=fmt, region=region, period_key=period_key,
+            defaults={"params": {**period.key, "region_ids": [region.pk]}},
+        )
+        files.append(report_file_generate(report_file_id=report.pk))
+    with transaction.atomic():
+        pending = list(ReportFile.objects.select_for_update().filter(pk__in=[f.pk for f in files],
+                                                                     notified_at__isnull=True))
+        if pending:
+            _notify_contacts(region, files, period)
+            ReportFile.objects.filter(pk__in=[f.pk for f in pending]).update(notified_at=timezone.now())
+    return files
+
+
+def _region_contacts(region: Region):
+    from django.contrib.auth import get_user_model
+
+    today = timezone.localdate()
+    return get_user_model().objects.filter(
+        is_active=True,
+        region_memberships__region=region,
+        region_memberships__role=RegionMembership.Role.CONTACT,
+        region_memberships__started_on__lte=today,
+    ).exclude(region_memberships__ended_on__lt=today).exclude(email="").distinct()
+
+
+def _notify_contacts(region: Region, files: list[ReportFile], period: Period) -> int:
+    """One e-mail per contact with links (never attachments): the files stay behind sign-in."""
+    from .exports import period_label
+
+    messages = []
+    links = [(f.get_format_display(), settings.SITE_URL.rstrip("/") + reverse("reports:file_detail", args=[f.pk]))
+             for f in files]
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"region": region, "period": period_label(period), "links": links}
+        subject = gettext("Kaikukortti monthly report %(period)s: %(region)s") % {
+            "period": period_label(period), "region": region.name}
+        body = render_to_string("reports/email/monthly_report.txt", context)
+    for contact in _region_contacts(region):
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [contact.email]))
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def monthly_regional_reports(*, today: datetime.date | None = None) -> list[tuple[int, str]]:
+    """Day 1: queue last month's report for every region that was active in that month."""
+    month = previous_month(today or timezone.localdate())
+    period_key = f"{month:%Y-%m}"
+    regions = Region.objects.filter(active_from__lte=month_end(month)).filter(
+        Q(active_until__isnull=True) | Q(active_until__gte=month)
+    )
+    from .tasks import regional_monthly_report_task
+
+    queued = [(region.pk, period_key) for region in regions]
+    for region_id, key in queued:
+        transaction.on_commit(lambda r=region_id, k=key: regional_monthly_report_task.delay(r, k))
+    return queued

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("national/", views.national, name="national"),
+    path("national/export/<str:fmt>/", views.national_export, name="national_export"),
+    path("regional/", views.regional, name="regional"),
+    path("regional/export/<str:fmt>/", views.regional_export, name="regional_export"),
+    path("uses.csv", views.uses_csv, name="uses_csv"),
+    path("files/", views.files, name="files"),
+    path("files/new/", views.file_request, name="file_request"),
+    path("files/<int:pk>/", views.file_detail, name="file_detail"),
+    path("files/<int:pk>/status/", views.file_status, name="file_status"),
+    path("files/<int:pk>/download/", views.file_download, name="file_download"),
+    path("refresh/", views.rollup_refresh, name="rollup_refresh"),
+]

@@ -30,8 +30,8 @@ def network(popup: bool = True) -> dict:
             "offices": [office_n, office_s], "venues": venues}
 
 
-def card(net: dict, office_index: int = 0, community: bool = False, **kwargs):
-    office = net["offices"][office_index]
+def card(net: dict, office_index: int = 0, community: bool = False, office=None, **kwargs):
+    office = office or net["offices"][office_index]
     if community:
         return CommunityCardFactory(office=office, region=office.region, **kwargs)
     return CardFactory(office=office, region=office.region, home_municipality=net["munis"][office.region_id],

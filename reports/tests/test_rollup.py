@@ -120,7 +120,7 @@ LATE = st.tuples(st.integers(0, 5), st.integers(0, 4), st.integers(0, 500), st.i
 
 @pytest.mark.django_db
 @hsettings(
-    max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    max_examples=8, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(

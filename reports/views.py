@@ -1,0 +1,246 @@
+"""Dashboards, exports and generated files. Views only parse input, call selectors/services, render."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from kaikukanta.errors import DomainError
+from kaikukanta.scopes import scope_for
+
+from . import exports, services
+from .forms import DashboardFilterForm, FileRequestForm
+from .models import ReportFile, RollupRun
+from .selectors import dashboard, regions_visible_for_reports, scoped_region_ids
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _require(request, *, national: bool) -> None:
+    scope = scope_for(request.user)
+    if national and not scope.national:
+        raise PermissionDenied
+    if not national and not scope.region_ids:
+        raise PermissionDenied
+
+
+def _filters(request, *, national: bool) -> DashboardFilterForm:
+    regions = regions_visible_for_reports(request.user)
+    if not national:
+        regions = regions.filter(pk__in=scope_for(request.user).region_ids)
+    label = gettext_lazy("All regions") if national else gettext_lazy("All my regions")
+    return DashboardFilterForm(request.GET or None, regions=regions, all_label=label)
+
+
+def _board(request, form: DashboardFilterForm):
+    try:
+        return dashboard(user=request.user, period=form.period_value(), region=form.cleaned()["region"])
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+def _dashboard_view(request, *, national: bool):
+    _require(request, national=national)
+    form = _filters(request, national=national)
+    board = _board(request, form)
+    suppressed = not national
+    query = urlencode(form.query_params())
+    url_prefix = "reports:national" if national else "reports:regional"
+    return render(request, "reports/dashboard.html", {
+        "national": national,
+        "form": form,
+        "board": board,
+        "suppressed": suppressed,
+        "tables": {t.key: t for t in exports.dashboard_tables(board, suppressed=suppressed, top_venues=10)},
+        "charts": exports.dashboard_charts(board, suppressed=suppressed),
+        "title": exports.report_title(board),
+        "period_label": exports.period_label(board.period),
+        "query": query,
+        "export_links": [
+            (fmt.upper(), reverse(f"{url_prefix}_export", args=[fmt]) + f"?{query}") for fmt in ("csv", "xlsx", "pdf")
+        ],
+        "uses_csv_url": reverse("reports:uses_csv") + f"?{query}",
+        "file_form": FileRequestForm(),
+        "last_run": RollupRun.objects.first(),
+    })
+
+
+@login_required
+@require_GET
+def national(request):
+    return _dashboard_view(request, national=True)
+
+
+@login_required
+@require_GET
+def regional(request):
+    return _dashboard_view(request, national=False)
+
+
+def _export(request, fmt: str, *, national: bool):
+    _require(request, national=national)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    form = _filters(request, national=national)
+    board = _board(request, form)
+    if fmt == "csv":
+        content = exports.dashboard_csv(board).encode("utf-8")
+    elif fmt == "xlsx":
+        content = exports.dashboard_xlsx(board)
+    else:
+        content = exports.dashboard_pdf(board)
+    services.export_record(user=request.user, what="national_dashboard" if national else "regional_dashboard",
+                           fmt=fmt, region_ids=board.region_ids, params={**board.period.key,
+                                                                          **form.query_params()})
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    stamp = f"{board.period.start:%Y%m}-{board.period.end:%Y%m}"
+    response["Content-Disposition"] = f'attachment; filename="kaikukortti-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def national_export(request, fmt: str):
+    return _export(request, fmt, national=True)
+
+
+@login_required
+@require_GET
+def regional_export(request, fmt: str):
+    return _export(request, fmt, national=False)
+
+
+@login_required
+@require_GET
+def uses_csv(request):
+    """Every counted use of the filtered period, streamed: flat memory however many rows."""
+    scope = scope_for(request.user)
+    national = scope.national
+    _require(request, national=national)
+    form = _filters(request, national=national)
+    region = form.cleaned()["region"]
+    try:
+        region_ids = scoped_region_ids(request.user, region)
+    except DomainError as exc:
+        raise Http404 from exc
+    period = form.period_value()
+    services.export_record(user=request.user, what="uses", fmt="csv", region_ids=region_ids,
+                           params={**period.key, **form.query_params()})
+    response = StreamingHttpResponse(exports.uses_csv_stream(region_ids, period), content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="kaikukortti-uses-{period.end:%Y%m}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def file_request(request):
+    scope = scope_for(request.user)
+    _require(request, national=scope.national)
+    filters = _filters(request, national=scope.national)
+    form = FileRequestForm(request.POST)
+    back = reverse("reports:national" if scope.national else "reports:regional")
+    if not form.is_valid():
+        messages.error(request, _("Choose what to prepare and the format."))
+        return redirect(back)
+    try:
+        report = services.report_file_request(
+            user=request.user, kind=form.cleaned_data["kind"], fmt=form.cleaned_data["format"],
+            period=filters.period_value(), region=filters.cleaned()["region"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    return redirect("reports:file_detail", report.pk)
+
+
+def _visible_file(request, pk: int) -> ReportFile:
+    report = get_object_or_404(ReportFile.objects.select_related("region"), pk=pk)
+    if not services.report_file_visible(user=request.user, report=report):
+        raise Http404
+    return report
+
+
+@login_required
+@require_GET
+def files(request):
+    scope = scope_for(request.user)
+    if not (scope.national or scope.region_ids):
+        raise PermissionDenied
+    return render(request, "reports/file_list.html", {
+        "files": services.report_files_for(request.user)[:100],
+        "national": scope.national,
+    })
+
+
+@login_required
+@require_GET
+def file_detail(request, pk: int):
+    return render(request, "reports/file_detail.html", {"file": _visible_file(request, pk)})
+
+
+@login_required
+@require_GET
+def file_status(request, pk: int):
+    report = _visible_file(request, pk)
+    return JsonResponse({
+        "status": report.status,
+        "status_label": str(report.get_status_display()),
+        "progress": report.progress,
+        "total": report.total,
+        "percent": report.percent,
+        "download_url": reverse("reports:file_download", args=[report.pk])
+        if report.status == ReportFile.Status.DONE else None,
+    })
+
+
+@login_required
+@require_GET
+def file_download(request, pk: int):
+    report = _visible_file(request, pk)
+    if report.status != ReportFile.Status.DONE or not report.file:
+        raise Http404
+    region_ids = report.params.get("region_ids")
+    services.export_record(user=request.user, what=f"file:{report.kind}", fmt=report.format,
+                           region_ids=region_ids, params={"file": report.pk, "from": report.params.get("from"),
+                                                          "to": report.params.get("to")})
+    name = report.file.name.rsplit("/", 1)[-1]
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=name,
+                        content_type=CONTENT_TYPES.get(report.format))
+
+
+@login_required
+@require_POST
+def rollup_refresh(request):
+    """The coordinator's "Refresh now": the same task as the nightly run, queued on commit."""
+    if not scope_for(request.user).national:
+        raise PermissionDenied
+    from .tasks import rollup_rebuild_task
+
+    full = request.POST.get("full") == "1"
+    with transaction.atomic():
+        run = RollupRun.objects.create(requested_by=request.user, full=full, status=RollupRun.Status.QUEUED,
+                                       started_at=timezone.now())
+        transaction.on_commit(lambda: rollup_rebuild_task.delay(run.pk, full))
+    messages.success(request, _("The statistics are being refreshed. Reload the page in a moment."))
+    return redirect(request.POST.get("next") if _safe_next(request) else reverse("reports:national"))
+
+
+def _safe_next(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or ""
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
