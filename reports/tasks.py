@@ -35,7 +35,7 @@ def regional_monthly_report_task(region_id: int, period_key: str) -> list[int]:
     return [f.pk for f in services.regional_monthly_report(region_id=region_id, period_key=period_key)]
 
 
-@shared_task(name="reports.monthly_regional_reports", acks_late=True, time_limit=10 * 60)
+@shared_task(name="reports.monthly_regional_reports", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
 def monthly_regional_reports_task(today: str | None = None) -> int:
     """Day 1 of the month (beat): one report task per region active last month."""
     day = datetime.date.fromisoformat(today) if today else None
