@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -107,7 +108,7 @@ def card_register(request):
                 form.add_domain_error(error)
             else:
                 messages.success(request, _("Card %(number)s registered, valid until %(date)s.") % {
-                    "number": card.display_number, "date": card.valid_until.strftime("%-d.%-m.%Y"),
+                    "number": card.display_number, "date": date_format(card.valid_until, "j.n.Y"),
                 })
                 return redirect("cards:detail", pk=card.pk)
     return render(request, "cards/card_register.html", {
@@ -157,7 +158,7 @@ def _action(request, pk: int, form_class, template: str, perform, extra=None):
 def card_renew(request, pk: int):
     def perform(card, data):
         card = services.card_renew(user=request.user, card=card, wellbeing_at_renewal=data.get("wellbeing_at_renewal"))
-        return card, _("Card renewed: valid until %(date)s.") % {"date": card.valid_until.strftime("%-d.%-m.%Y")}
+        return card, _("Card renewed: valid until %(date)s.") % {"date": date_format(card.valid_until, "j.n.Y")}
 
     def extra(card):
         new_until = max(card.valid_until, services.default_valid_until(card.region, timezone.localdate()))
