@@ -1,5 +1,6 @@
 """Schemathesis against the live OpenAPI schema: every operation, as a venue user, a distributor and a
-coordinator. Checks: no server error, every response matches the schema (body and documented status).
+coordinator, then stateful chains as the venue user. Checks: no server error, every response matches the
+schema (body and documented status).
 
 Generated ids and numbers rarely exist, so a ``map_case`` hook swaps in a real object of the small
 world about half of the time; the other half exercises the 404 / refusal paths. Examples are bounded
@@ -14,13 +15,14 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.stateful import run_state_machine_as_test
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from .api_world import build_world
 
 CONTRACT_ROLES = ("venue_a", "distributor_a", "coordinator")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
-EXAMPLES = 20
+EXAMPLES = 15
 
 
 @pytest.fixture
@@ -126,3 +128,28 @@ def test_api_conforms_to_its_schema(contract_world, method, path):
             case.call_and_validate(headers={"Authorization": token}, checks=CHECKS)
 
     run()
+
+
+@pytest.mark.django_db
+def test_api_stateful_as_box_office(contract_world):
+    """Chains of calls linked by the responses (schemathesis infers the links): log a use, then read it,
+    cancel it, read it again; list cards, then read or check one. As the venue user, who can write."""
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    schema.hook("map_case")(_swap_in_real_objects(contract_world))
+    token = contract_world.client("venue_a")._credentials["HTTP_AUTHORIZATION"]
+
+    class BoxOffice(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": token}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    run_state_machine_as_test(BoxOffice, settings=hypothesis_settings(
+        max_examples=25,
+        stateful_step_count=5,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    ))
