@@ -1,11 +1,12 @@
 """API authentication: tokens for ticketing systems and scripts, ``/me/``, and the profile token form.
 
-A token is DRF's authtoken (one per user). Accounts that use two-factor authentication cannot get a
-token with the password alone — that would bypass the second factor — so they create it on their
-profile page after signing in with MFA.
+A token is DRF's authtoken (one per user). Accounts that use two-factor authentication (or must, by
+``MFA_REQUIRED_FOR_REGIONAL``) cannot get a token with the password alone — that would bypass the
+second factor — so they create it on their profile page after signing in with MFA.
 """
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
@@ -52,7 +53,8 @@ class TokenView(APIView):
         summary="Get an API token",
         description="For ticketing systems and scripts. The same token is returned until it is revoked on the "
         "profile page. Accounts with two-factor authentication create their token on the profile page instead "
-        "(`mfa_required`). Limited to a few attempts per minute per address.",
+        "(`mfa_required`), and so do coordinators and regional contacts when two-factor authentication is required "
+        "for them. Limited to a few attempts per minute per address.",
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
@@ -71,7 +73,9 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             return Response({"code": "invalid_credentials", "detail": str(_("The username or the password is wrong."))},
                             status=status.HTTP_400_BAD_REQUEST)
-        if Authenticator.objects.filter(user=user).exists():
+        scope = scope_for(user)
+        mfa_policy = settings.MFA_REQUIRED_FOR_REGIONAL and (scope.national or scope.is_regional)
+        if mfa_policy or Authenticator.objects.filter(user=user).exists():
             detail = _("This account uses two-factor authentication: create the token on your profile page.")
             return Response({"code": "mfa_required", "detail": str(detail)}, status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(user=user)

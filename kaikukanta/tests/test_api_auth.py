@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from distributors.tests.factories import OfficeMembershipFactory
-from regions.tests.factories import UserFactory
+from regions.tests.factories import RegionContactFactory, UserFactory
 from venues.tests.factories import VenueMembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,19 @@ def test_account_with_mfa_must_create_the_token_on_the_profile_page(venue_user):
 
     assert (response.status_code, response.json()["code"]) == (400, "mfa_required")
     assert Token.objects.count() == 0
+
+
+def test_regional_roles_need_the_profile_page_when_mfa_is_required(settings):
+    settings.MFA_REQUIRED_FOR_REGIONAL = True
+    RegionContactFactory(user=UserFactory(username="vastuu-tampere"))
+    VenueMembershipFactory(user=UserFactory(username="kohde-vapriikki"))
+
+    contact = _token("vastuu-tampere")
+    venue = _token("kohde-vapriikki")
+
+    assert (contact.status_code, contact.json()["code"]) == (400, "mfa_required")
+    assert venue.status_code == 200
+    assert list(Token.objects.values_list("user__username", flat=True)) == ["kohde-vapriikki"]
 
 
 def test_token_requests_are_throttled(venue_user):

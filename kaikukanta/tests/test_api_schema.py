@@ -85,3 +85,5 @@ def test_schema_and_docs_are_served():
     assert schema.status_code == 200
     assert b"/api/v1/cards/{number}/check/" in schema.content
     assert docs.status_code == 200
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content  # no CDN
+    assert b"cdn.jsdelivr" not in docs.content
