@@ -78,7 +78,8 @@ def visits(row: dict) -> list[int]:
     return [row["uses"], row["children"], row["uses"] + row["children"]]
 
 
-def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | None = None) -> list[Table]:
+def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | None = None,
+                     top_offices: int | None = None) -> list[Table]:
     """The dashboard as tables. ``suppressed``: person counts below region level 1–4 -> "<5"."""
     keep = suppress if suppressed else (lambda value: value)
     s = board.summary
@@ -117,12 +118,18 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
           str(r["venue"].get_category_display()), *visits(r)] for r in venues],
         numeric_from=4,
     ))
+    offices = board.offices
+    offices_title = _("Cards by distributor office")
+    if top_offices and len(offices) > top_offices:
+        offices_title = _("Cards by distributor office: the %(shown)s with the most cards of %(total)s "
+                          "(all of them in the downloads)") % {"shown": top_offices, "total": len(offices)}
+        offices = offices[:top_offices]
     tables.append(Table(
-        "offices", _("Cards by distributor office"),
+        "offices", offices_title,
         [_("Office"), _("Organisation"), _("Region"), _("Cards registered"), _("Taken into use"),
          _("Active cardholders")],
         [[r["office"].name, r["office"].organisation.name, r["office"].region.name, keep(r["registered"]),
-          keep(r["taken"]), keep(r["holders"])] for r in board.offices],
+          keep(r["taken"]), keep(r["holders"])] for r in offices],
         numeric_from=3,
     ))
     tables.append(Table(

@@ -1,5 +1,6 @@
 """Dashboards, exports and generated files. Views only parse input, call selectors/services, render."""
 
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from kaikukanta.scopes import scope_for
 from . import exports, services
 from .forms import DashboardFilterForm, FileRequestForm
 from .models import ReportFile, RollupRun
-from .selectors import dashboard, regions_visible_for_reports, scoped_region_ids
+from .selectors import Period, dashboard, regions_visible_for_reports, scoped_region_ids
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -64,7 +65,8 @@ def _dashboard_view(request, *, national: bool):
         "form": form,
         "board": board,
         "suppressed": suppressed,
-        "tables": {t.key: t for t in exports.dashboard_tables(board, suppressed=suppressed, top_venues=10)},
+        "tables": {t.key: t for t in exports.dashboard_tables(board, suppressed=suppressed, top_venues=10,
+                                                              top_offices=25 if board.national else None)},
         "charts": exports.dashboard_charts(board, suppressed=suppressed),
         "title": exports.report_title(board),
         "period_label": exports.period_label(board.period),
@@ -123,6 +125,16 @@ def regional_export(request, fmt: str):
     return _export(request, fmt, national=False)
 
 
+def _month_range(request) -> Period | None:
+    """Optional ``from``/``to`` months (YYYY-MM) for a longer or shorter run than the dashboard filter."""
+    try:
+        first = datetime.date.fromisoformat(request.GET["from"] + "-01")
+        last = datetime.date.fromisoformat(request.GET["to"] + "-01")
+        return Period.from_dates(first, last)
+    except (KeyError, ValueError, DomainError):
+        return None
+
+
 @login_required
 @require_GET
 def uses_csv(request):
@@ -136,7 +148,7 @@ def uses_csv(request):
         region_ids = scoped_region_ids(request.user, region)
     except DomainError as exc:
         raise Http404 from exc
-    period = form.period_value()
+    period = _month_range(request) or form.period_value()
     services.export_record(user=request.user, what="uses", fmt="csv", region_ids=region_ids,
                            params={**period.key, **form.query_params()})
     response = StreamingHttpResponse(exports.uses_csv_stream(region_ids, period), content_type=CONTENT_TYPES["csv"])

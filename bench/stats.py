@@ -1,0 +1,241 @@
+#!/usr/bin/env python
+"""Statistics benchmark (DESIGN §9): rollup rebuild, national dashboard, streamed 1M-row CSV export.
+
+    make bench-stats                                    # kk_bench: 1,000,000 cards / 10,000,000 uses
+    make bench-stats BENCH_ARGS="--cards 100000 --uses 1000000"
+
+1. Uses ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/kk_bench``, shared with
+   ``make bench-counter``; PostgreSQL on loopback only, never your DATABASE_URL), migrates it and runs
+   ``manage.py bench_data`` (idempotent: generates the cards and uses once, later runs skip). The
+   benchmark only reads the raw tables; it writes the rollup tables, a few export records and the
+   bench logins' sessions.
+2. Full rollup rebuild, then an incremental run with nothing changed (what the nightly job costs on
+   a quiet night), each in its own process.
+3. The national dashboard (``/reports/national/``, current year, all regions) through the Django
+   test client as ``bench-coordinator``: one warm-up, then ``--requests`` timed requests (target
+   ≤ 300 ms). The regional dashboard (``bench-contact``) and ``/api/v1/stats/summary/`` alongside.
+4. The uses CSV (``/reports/uses.csv``) for the shortest run of recent months with at least
+   ``--export-rows`` uses, streamed through a ``StreamingHttpResponse`` and consumed chunk by chunk in
+   a fresh process; prints rows, seconds and the resident memory along the way and at its peak.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kk_bench"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cards", type=int, default=1_000_000)
+    parser.add_argument("--uses", type=int, default=10_000_000)
+    parser.add_argument("--requests", type=int, default=15, help="Timed dashboard requests.")
+    parser.add_argument("--export-rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-data", action="store_true", help="Do not migrate or generate data.")
+    parser.add_argument("--skip-rollup", action="store_true", help="Keep the rollups as they are.")
+    parser.add_argument("--step", choices=["rollup-full", "rollup-incremental", "dashboard", "export"],
+                        help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def database_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        sys.exit(f"BENCH_DATABASE_URL must be PostgreSQL, not {parts.scheme or url!r}")
+    if (parts.hostname or "") not in LOOPBACK:
+        sys.exit("The benchmark only talks to loopback addresses; BENCH_DATABASE_URL must be on 127.0.0.1.")
+    return url
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit((parts.scheme.replace("pgsql", "postgresql"), parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            print(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def bench_env(url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kaikukanta.settings",
+           "PRIVATE_MEDIA_ROOT": str(ROOT / "bench-out" / "private"), "LOG_LEVEL": "WARNING"}
+    env.pop("REDIS_URL", None)  # tasks eager, cache in memory: the benchmark measures the database path
+    return env
+
+
+def run_step(env: dict, step: str, args: argparse.Namespace) -> dict:
+    command = [sys.executable, __file__, "--step", step, "--requests", str(args.requests),
+               "--export-rows", str(args.export_rows)]
+    out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    sys.stderr.write(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- steps (each in its own process) ---------------------------------------------------------------
+
+
+def rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def peak_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def step_rollup(full: bool) -> dict:
+    setup_django()
+    from reports.models import HolderYear, UseMonthly
+    from reports.services import rollup_rebuild
+
+    started = time.perf_counter()
+    run = rollup_rebuild(full=full)
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "months": run.months, "cards": run.cards_touched,
+            "use_rows": UseMonthly.objects.count(), "holder_rows": HolderYear.objects.count()}
+
+
+def _login_client(username: str):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _timed(client, url: str, n: int) -> dict:
+    from django.db import connection, reset_queries
+
+    response = client.get(url)  # warm-up: caches, first template compile
+    assert response.status_code == 200, (url, response.status_code)
+    times, queries = [], 0
+    for _ in range(n):
+        reset_queries()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        queries = len(connection.queries)
+        assert response.status_code == 200
+    times.sort()
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[max(0, int(len(times) * .95) - 1)], 1),
+            "max_ms": round(times[-1], 1), "queries": queries, "bytes": len(response.content)}
+
+
+def step_dashboard(requests: int) -> dict:
+    setup_django()
+    from django.conf import settings
+    from django.utils import timezone
+
+    settings.DEBUG = True  # count queries (connection.queries)
+    year = timezone.localdate().year
+    coordinator = _login_client("bench-coordinator")
+    contact = _login_client("bench-contact")
+    return {
+        "national": _timed(coordinator, f"/reports/national/?year={year}", requests),
+        "national_last_year": _timed(coordinator, f"/reports/national/?year={year - 1}", requests),
+        "regional": _timed(contact, f"/reports/regional/?year={year}", requests),
+        "api_summary": _timed(coordinator, f"/api/v1/stats/summary/?from={year}-01-01", requests),
+    }
+
+
+def step_export(rows_wanted: int) -> dict:
+    setup_django()
+    from django.db.models import Sum
+
+    from reports.models import UseMonthly
+
+    months = list(UseMonthly.objects.values_list("month").annotate(n=Sum("uses")).order_by("-month"))
+    total, first = 0, None
+    for month, n in months[1:]:  # whole months before the current one
+        total += n
+        first = month
+        if total >= rows_wanted:
+            break
+    last = months[1][0]
+    client = _login_client("bench-coordinator")
+    base_rss = rss_kib()
+    started = time.perf_counter()
+    response = client.get(f"/reports/uses.csv?from={first:%Y-%m}&to={last:%Y-%m}")
+    lines, size, samples, next_sample = 0, 0, [], 100_000
+    for chunk in response.streaming_content:
+        lines += chunk.count(b"\n")
+        size += len(chunk)
+        if lines >= next_sample:
+            samples.append((lines, rss_kib() // 1024))
+            next_sample += 250_000
+    seconds = time.perf_counter() - started
+    return {"rows": lines - 1, "expected_rows": total, "months": f"{first:%Y-%m}..{last:%Y-%m}",
+            "seconds": round(seconds, 1), "mib": round(size / 2**20, 1), "rss_before_mib": base_rss // 1024,
+            "rss_samples_mib": samples, "peak_rss_mib": peak_kib() // 1024}
+
+
+# --- main ------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    args = parse_args()
+    if args.step:
+        if args.step == "rollup-full":
+            result = step_rollup(full=True)
+        elif args.step == "rollup-incremental":
+            result = step_rollup(full=False)
+        elif args.step == "dashboard":
+            result = step_dashboard(args.requests)
+        else:
+            result = step_export(args.export_rows)
+        print(json.dumps(result, default=str))
+        return
+
+    url = database_url()
+    env = bench_env(url)
+    if not args.skip_data:
+        ensure_database(url)
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "manage.py", "bench_data", "--cards", str(args.cards), "--uses",
+                        str(args.uses)], cwd=ROOT, env=env, check=True)
+    print(f"database: {urlsplit(url).path.lstrip('/')} (cards {args.cards:,}, uses {args.uses:,})")
+    if not args.skip_rollup:
+        full = run_step(env, "rollup-full", args)
+        print(f"rollup, full rebuild:      {full['seconds']:>7.2f} s  ({full['use_rows']:,} venue-month rows, "
+              f"{full['holder_rows']:,} card-year rows)")
+        incremental = run_step(env, "rollup-incremental", args)
+        print(f"rollup, incremental (quiet night): {incremental['seconds']:.2f} s  "
+              f"(months {incremental['months']}, cards {incremental['cards']})")
+    dashboards = run_step(env, "dashboard", args)
+    for name, figures in dashboards.items():
+        print(f"{name:<22} p50 {figures['p50_ms']:>6.1f} ms  p95 {figures['p95_ms']:>6.1f} ms  "
+              f"max {figures['max_ms']:>6.1f} ms  {figures['queries']} queries  {figures['bytes'] // 1024} KiB")
+    target = dashboards["national"]["p95_ms"]
+    print(f"national dashboard p95 {target:.0f} ms: {'within' if target <= 300 else 'OVER'} the 300 ms target")
+    export = run_step(env, "export", args)
+    print(f"uses CSV {export['months']}: {export['rows']:,} rows ({export['mib']} MiB) in {export['seconds']} s; "
+          f"RSS before {export['rss_before_mib']} MiB, along the way {export['rss_samples_mib']}, "
+          f"peak {export['peak_rss_mib']} MiB")
+
+
+if __name__ == "__main__":
+    main()
