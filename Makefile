@@ -41,6 +41,11 @@ lint: install
 bench-counter: install
 	$(PY) bench/counter.py $(BENCH_ARGS)
 
+# Statistics benchmark (DESIGN §9): same data as bench-counter (kk_bench), then the rollup rebuild, the
+# national dashboard (target <= 300 ms) and a streamed 1M-row uses CSV with its peak memory.
+bench-stats: install
+	$(PY) bench/stats.py $(BENCH_ARGS)
+
 messages: install
 	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
