@@ -249,9 +249,8 @@ def live_taken_into_use(region_ids, period: Period, cutoff: datetime.date | None
     return first
 
 
-def active_holders_query(region_ids, period: Period, cutoff: datetime.date | None,
-                         group_by: str | None = None):
-    """(rolled-up, live) distinct personal cardholders; grouped dicts when ``group_by`` is given."""
+def active_holders_query(region_ids, period: Period, cutoff: datetime.date | None) -> tuple[int, int]:
+    """(rolled-up, live) distinct personal cardholders with a counted use in the period."""
     rows = HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL).order_by()
     rows = holders_in_period(_in_regions(rows, region_ids), period) if cutoff else rows.none()
     live = _live_range(counted_uses(), period, cutoff, "used_on").filter(card_kind=Card.Kind.PERSONAL)
@@ -259,14 +258,8 @@ def active_holders_query(region_ids, period: Period, cutoff: datetime.date | Non
     if cutoff is not None:
         seen = holders_in_period(HolderYear.objects.filter(card_id=OuterRef("card_id")), period)
         live = live.filter(~Exists(seen))
-    if group_by is None:
-        rolled = rows.count() if _single_year(period) else rows.values("card_id").distinct().count()
-        return rolled, live.values("card_id").distinct().count()
-    rolled = dict(rows.values_list(group_by).annotate(n=Count("card_id", distinct=True)))
-    live_field = {"office_id": "card__office_id", "home_municipality_id": "card__home_municipality_id",
-                  "region_id": "card_region_id"}[group_by]
-    live_counts = dict(live.values_list(live_field).annotate(n=Count("card_id", distinct=True)))
-    return rolled, live_counts
+    rolled = rows.count() if _single_year(period) else rows.values("card_id").distinct().count()
+    return rolled, live.values("card_id").distinct().count()
 
 
 def _overlaps(period: Period) -> Q:
@@ -288,16 +281,11 @@ def network_totals(region_ids, period: Period) -> dict:
     }
 
 
-def summary_for(region_ids, period: Period) -> dict:
-    """The DESIGN §7 figures for already-scoped ``region_ids`` (``None`` = national)."""
-    cutoff = _rollup_cutoff()
-    uses = use_totals(region_ids, period, cutoff)
-    cards = card_totals(region_ids, period, cutoff)
-    rolled, live = active_holders_query(region_ids, period, cutoff)
+def _summary(uses: dict, registered: int, taken: int, holders: int, network: dict) -> dict:
     return {
-        "cards_registered": cards["registered"],
-        "cards_taken_into_use": cards["taken"],
-        "active_cardholders": rolled + live,
+        "cards_registered": registered,
+        "cards_taken_into_use": taken,
+        "active_cardholders": holders,
         "uses_total": uses["total_uses"],
         "uses_adults": uses["total_adults"],
         "uses_children": uses["total_children"],
@@ -307,8 +295,17 @@ def summary_for(region_ids, period: Period) -> dict:
         },
         "community_card_uses": uses["community_card_uses"],
         "cross_region_uses": uses["cross_region_uses"],
-        **network_totals(region_ids, period),
+        **network,
     }
+
+
+def summary_for(region_ids, period: Period) -> dict:
+    """The DESIGN §7 figures for already-scoped ``region_ids`` (``None`` = national)."""
+    cutoff = _rollup_cutoff()
+    cards = card_totals(region_ids, period, cutoff)
+    rolled, live = active_holders_query(region_ids, period, cutoff)
+    return _summary(use_totals(region_ids, period, cutoff), cards["registered"], cards["taken"], rolled + live,
+                    network_totals(region_ids, period))
 
 
 def stats_summary(*, user, region: Region | None = None, date_from: datetime.date | None = None,
@@ -372,11 +369,6 @@ def _by(queryset, key: str, **aggregates) -> dict:
     return {row.pop(key): row for row in queryset.values(key).annotate(**aggregates).order_by()}
 
 
-def _counts(pair: tuple[dict, dict], name: str) -> dict:
-    rolled, live = pair
-    return _merge({k: {name: v} for k, v in rolled.items()}, {k: {name: v} for k, v in live.items()})
-
-
 def _live_uses(region_ids, period: Period, cutoff):
     live = _live_range(counted_uses(), period, cutoff, "used_on")
     return live if region_ids is None else live.filter(attributed_to(region_ids))
@@ -393,6 +385,47 @@ RAW_USE_SUMS = {"uses": Count("id"), "adults": Count("id"), "children": Sum("chi
 def _zero(row: dict | None, *names: str) -> dict:
     row = row or {}
     return {name: row.get(name) or 0 for name in names}
+
+
+ORIGIN = ("region_id", "office_id", "home_municipality_id")
+LIVE_ORIGIN = {"c_region": F("card_region_id"), "c_office": F("card__office_id"),
+               "c_home": F("card__home_municipality_id")}
+
+
+def _by_origin(queryset, fields: dict, **aggregates) -> dict:
+    rows = queryset.values(**fields).annotate(**aggregates).order_by()
+    return {tuple(row.pop(name) for name in fields): row for row in rows}
+
+
+def card_figures_by_origin(region_ids, period: Period, cutoff) -> dict:
+    """{(card region, office, home municipality): {registered, taken, holders}} — rollups + live.
+
+    Each card has exactly one such origin, so distinct cardholders add up across the groups.
+    """
+    origin = {"c_region": F("region_id"), "c_office": F("office_id"), "c_home": F("home_municipality_id")}
+    rolled = _by_origin(_rolled(CardMonthly, region_ids, period, cutoff), origin,
+                        registered=Sum("registered"), taken=Sum("taken_into_use"))
+    live_registered = _by_origin(
+        _in_regions(_live_range(Card.objects.order_by(), period, cutoff, "issued_on"), region_ids), origin,
+        registered=Count("id"))
+    taken_ids = live_taken_into_use(region_ids, period, cutoff).values("card_id")
+    live_taken = _by_origin(Card.objects.order_by().filter(pk__in=taken_ids), origin, taken=Count("id"))
+    holders = HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL).order_by()
+    holders = holders_in_period(_in_regions(holders, region_ids), period) if cutoff else holders.none()
+    distinct = Count("id") if _single_year(period) else Count("card_id", distinct=True)
+    rolled_holders = _by_origin(holders, origin, holders=distinct)
+    live = _live_range(counted_uses(), period, cutoff, "used_on").filter(card_kind=Card.Kind.PERSONAL)
+    live = _in_regions(live, region_ids, "card_region_id")
+    if cutoff is not None:
+        live = live.filter(~Exists(holders_in_period(HolderYear.objects.filter(card_id=OuterRef("card_id")),
+                                                     period)))
+    live_holders = _by_origin(live, LIVE_ORIGIN, holders=Count("card_id", distinct=True))
+    return _merge(rolled, live_registered, live_taken, rolled_holders, live_holders)
+
+
+def _fold(groups: dict, index: int) -> dict:
+    """Sum origin groups down to one of their parts (0 region, 1 office, 2 home municipality)."""
+    return _merge(*({key[index]: row} for key, row in groups.items()))
 
 
 def dashboard_for(region_ids, period: Period) -> Dashboard:
@@ -430,18 +463,9 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         key=lambda r: (-(r["uses"] + r["children"]), r["venue"].name),
     )
 
-    # Cards per issuing office and per home municipality.
-    def card_rows(field: str) -> dict:
-        rolled = _by(_rolled(CardMonthly, region_ids, period, cutoff), field,
-                     registered=Sum("registered"), taken=Sum("taken_into_use"))
-        live_registered = _by(_in_regions(_live_range(Card.objects.order_by(), period, cutoff, "issued_on"),
-                                          region_ids), field, registered=Count("id"))
-        taken_ids = live_taken_into_use(region_ids, period, cutoff).values("card_id")
-        live_taken = _by(Card.objects.order_by().filter(pk__in=taken_ids), field, taken=Count("id"))
-        holders = _counts(active_holders_query(region_ids, period, cutoff, group_by=f"{field}"), "holders")
-        return _merge(rolled, live_registered, live_taken, holders)
-
-    office_rows = card_rows("office_id")
+    # Cards and cardholders per (card region, issuing office, home municipality), in one pass each.
+    card_groups = card_figures_by_origin(region_ids, period, cutoff)
+    office_rows = _fold(card_groups, 1)
     office_qs = Office.objects.select_related("organisation", "region").filter(
         Q(pk__in=list(office_rows)) | Q(_overlaps(period))
     )
@@ -452,7 +476,7 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
     )
 
     municipality_rows = _merge(
-        card_rows("home_municipality_id"),
+        _fold(card_groups, 2),
         _by(_rolled(UseOriginMonthly, region_ids, period, cutoff, "card_region_id"), "home_municipality_id",
             **USE_SUMS),
         _by(_in_regions(_live_range(counted_uses(), period, cutoff, "used_on"), region_ids, "card_region_id")
@@ -485,7 +509,7 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         _by(live_uses.annotate(region_key=ATTRIBUTED_REGION), "region_key", **RAW_USE_SUMS,
             cross=Count("id", filter=Q(venue_region__isnull=False) & ~Q(venue_region=F("card_region")))),
     )
-    region_rows = _merge(region_use_rows, card_rows("region_id"))
+    region_rows = _merge(region_use_rows, _fold(card_groups, 0))
     region_objects = list(_in_regions(Region.objects.all(), region_ids, "pk"))
     regions_table = [
         {"region": region, **_zero(region_rows.get(region.pk), "uses", "adults", "children", "cross", "registered",
@@ -497,7 +521,9 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         region_ids=region_ids,
         regions=region_objects if region_ids is not None else [],
         period=period,
-        summary=summary_for(region_ids, period),
+        summary=_summary(use_totals(region_ids, period, cutoff), **{
+            name: sum(row.get(name, 0) for row in card_groups.values()) for name in ("registered", "taken", "holders")
+        }, network=network_totals(region_ids, period)),
         trend=trend,
         categories=categories,
         venues=venues,
