@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
 
 logger = logging.getLogger("kaikukanta.api")
 
@@ -44,6 +43,7 @@ MESSAGES = {
     "card_kind_mismatch": _("This action is not available for this kind of card."),
     "idempotency_conflict": _("The idempotency key was already used for a different use."),
     "throttled": _("Too many failed card checks. Wait a minute before checking again."),
+    "municipality_file_invalid": _("The municipality file has errors; nothing was loaded."),
     # Invitations (kaikukanta.invitations) and the card import (cards.resources).
     "invitation_invalid": _("The invitation link is not valid."),
     "invitation_expired": _("The invitation has expired."),
@@ -58,11 +58,11 @@ MESSAGES = {
     "choice_invalid": _("The value is not one of the choices."),
     "import_columns_missing": _("The file needs a header row with at least the columns birth_year and municipality."),
     "import_file_unreadable": _("The file could not be read as CSV or Excel (.xlsx)."),
+    "import_too_many_rows": _("The file has too many rows (at most 100,000)."),
     "period_invalid": _("The period ends before it starts."),
     "report_not_ready": _("The file is not ready yet."),
     "card_format_invalid": _("The card format must be paper, mobile or both."),
     "wellbeing_invalid": _("The wellbeing answer must be between 1 and 5."),
-    "import_too_many_rows": _("The file has too many rows (at most 100,000)."),
     "offer_title_required": _("The offer needs a title."),
     "offer_kind_invalid": _("The offer must be an event, a performance or a course."),
     "offer_dates_invalid": _("The offer must end on or after the day it starts."),
@@ -136,6 +136,10 @@ def api_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         body = {"code": "invalid", "detail": _first_message(exc.detail), "fields": _field_messages(exc.detail)}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    # Imported here: rest_framework.views resolves DEFAULT_PARSER_CLASSES (kaikukanta.api_common), which
+    # imports this module — a top-level import would be circular.
+    from rest_framework.views import exception_handler
+
     response = exception_handler(exc, context)
     if response is None:
         logger.exception("API error", exc_info=exc)
