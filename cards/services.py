@@ -3,6 +3,7 @@ calls these functions; a refusal raises ``DomainError`` with the stable code and
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from . import numbers
 from .models import Card, CardCheck, CardEvent, Use
 
 MAX_NUMBER_ATTEMPTS = 20
+logger = logging.getLogger(__name__)
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -346,7 +348,14 @@ def card_check(*, user, venue: Venue, number: str, channel: str = Use.Channel.CO
     """Venue staff check one exact number. Recorded (R12); failures throttled per user (enumeration)."""
     day = _today(today)
     _require_venue_staff(user, venue)
-    _check_throttle(user)
+    try:
+        _check_throttle(user)
+    except DomainError:
+        # A blocked attempt is still a check at the counter (R12): keep who tried which number.
+        CardCheck.objects.create(user=user, venue=venue, number=(number or "")[:40], result="throttled",
+                                 channel=channel)
+        logger.warning("card checks throttled for user %s at venue %s", user.pk, venue.pk)
+        raise
     normalized = numbers.normalize(number)
     card = None
     if not numbers.is_valid(normalized):
