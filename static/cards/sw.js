@@ -27,7 +27,7 @@ function networkFirst(request) {
     return response;
   }).catch(function () {
     return caches.match(request, { ignoreSearch: true, ignoreVary: true }).then(function (cached) {
-      return cached || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+      return cached || new Response("Ei verkkoyhteyttä – Ingen nätförbindelse – Offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     });
   });
 }
