@@ -11,6 +11,13 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests assert the English source strings. Finnish stays the product default (LANGUAGE_CODE "fi");
+    kaikukanta/tests/test_i18n.py checks it and the completeness of the fi/sv catalogues."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Factories hash a password per user; PBKDF2 takes ~1 s each on the CI machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

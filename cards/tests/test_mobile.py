@@ -72,7 +72,7 @@ def test_mobile_page_needs_no_login_and_shows_the_card_and_own_uses(client, worl
 
 
 def test_inactivating_the_card_kills_the_link_at_once(client, world):
-    card = card_for(world.office, world.tampere, children=2)
+    card = card_for(world.office, world.tampere, children=2, language="en")
     token = mobile_token(card)
     assert client.get(reverse("cards:mobile_status", args=[token])).json()["active"] is True
 

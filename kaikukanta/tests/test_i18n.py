@@ -71,8 +71,22 @@ def test_placeholders_are_kept():
             assert set(re.findall(r"%\((\w+)\)", entry.get("msgstr") or entry["msgstr[1]"])) == names, entry["msgid"]
 
 
+@pytest.fixture
+def product_default_language(settings):
+    """conftest makes English the test default; these tests need the product's own default."""
+    settings.LANGUAGE_CODE = "fi"
+
+
+def test_finnish_is_the_product_default():
+    assert settings.LANGUAGE_CODE == "en"  # conftest
+    from kaikukanta import settings as product_settings
+
+    assert product_settings.LANGUAGE_CODE == "fi"
+    assert [code for code, _name in product_settings.LANGUAGES] == ["fi", "sv", "en"]
+
+
 @pytest.mark.django_db
-def test_login_page_is_finnish_by_default(client):
+def test_login_page_is_finnish_by_default(client, product_default_language):
     response = client.get(reverse("account_login"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -83,7 +97,7 @@ def test_login_page_is_finnish_by_default(client):
 
 
 @pytest.mark.django_db
-def test_login_page_in_swedish_with_the_language_cookie(client):
+def test_login_page_in_swedish_with_the_language_cookie(client, product_default_language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
     response = client.get(reverse("account_login"))
     html = response.content.decode()
@@ -93,7 +107,7 @@ def test_login_page_in_swedish_with_the_language_cookie(client):
 
 
 @pytest.mark.django_db
-def test_login_page_in_english_when_asked(client):
+def test_login_page_in_english_when_asked(client, product_default_language):
     response = client.get(reverse("account_login"), headers={"accept-language": "en"})
     html = response.content.decode()
     assert '<html lang="en">' in html
