@@ -1,12 +1,13 @@
-"""Schemathesis against the live OpenAPI schema: every operation, as a venue user, a distributor and a
-coordinator, then stateful chains as the venue user. Checks: no server error, every response matches the
-schema (body and documented status).
+"""Schemathesis against the live OpenAPI schema: every operation as a venue user, a distributor and a
+coordinator; invalid input (negative mode); stateful chains as the venue user. Checks: no server error,
+every response matches the schema (body and documented status).
 
 Generated ids and numbers rarely exist, so a ``map_case`` hook swaps in a real object of the small
 world about half of the time; the other half exercises the 404 / refusal paths. Examples are bounded
 and derandomised so the run is repeatable and quick in CI.
 """
 
+import copy
 import zlib
 
 import pytest
@@ -16,6 +17,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.stateful import run_state_machine_as_test
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
@@ -91,6 +93,20 @@ def _swap_in_real_objects(world):
     return map_case
 
 
+_DOCUMENT: dict = {}
+
+
+def _load_schema():
+    """The live schema, fetched from the app once per run (generating it takes a while); a fresh
+    schemathesis object per test so that hooks never leak between tests."""
+    app = get_wsgi_application()
+    if not _DOCUMENT:
+        _DOCUMENT.update(schemathesis.openapi.from_wsgi("/api/schema/", app).raw_schema)
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(_DOCUMENT))
+    schema.app = app
+    return schema
+
+
 OPERATIONS = [
     ("POST", "/api/v1/auth/token/"),
     ("GET", "/api/v1/me/"),
@@ -109,14 +125,14 @@ OPERATIONS = [
 @pytest.mark.django_db
 @pytest.mark.usefixtures("_in_test_transaction")
 def test_every_operation_is_fuzzed():
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    schema = _load_schema()
     assert {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()} == set(OPERATIONS)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 def test_api_conforms_to_its_schema(contract_world, method, path):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    schema = _load_schema()
     operation = schema[path][method]
     swap = _swap_in_real_objects(contract_world)
     tokens = [contract_world.client(role)._credentials["HTTP_AUTHORIZATION"] for role in CONTRACT_ROLES]
@@ -137,11 +153,40 @@ def test_api_conforms_to_its_schema(contract_world, method, path):
     run()
 
 
+# Operations with inputs a client can get wrong (the others have nothing to negate).
+NEGATABLE = [op for op in OPERATIONS if op not in {("GET", "/api/v1/me/"), ("GET", "/api/v1/cards/{number}/")}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), NEGATABLE)
+def test_api_refuses_invalid_input_cleanly(contract_world, method, path):
+    """Negative mode: wrong types, missing fields, out-of-range values. Never a server error, and the
+    refusal is the documented error body."""
+    schema = _load_schema()
+    operation = schema[path][method]
+    token = contract_world.client("venue_a")._credentials["HTTP_AUTHORIZATION"]
+
+    @given(case=operation.as_strategy(GenerationMode.NEGATIVE))
+    @hypothesis_settings(
+        max_examples=8,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        case.call_and_validate(headers={"Authorization": token},
+                               checks=[not_a_server_error, response_schema_conformance])
+
+    run()
+
+
 @pytest.mark.django_db
 def test_api_stateful_as_box_office(contract_world):
     """Chains of calls linked by the responses (schemathesis infers the links): log a use, then read it,
     cancel it, read it again; list cards, then read or check one. As the venue user, who can write."""
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    schema = _load_schema()
     schema.hook("map_case")(_swap_in_real_objects(contract_world))
     token = contract_world.client("venue_a")._credentials["HTTP_AUTHORIZATION"]
 
