@@ -89,7 +89,13 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+APPLICATION_NAME = "kk-bench-counter"  # marks the gunicorn workers' database sessions for the CPU accounting
+
+
 def start_gunicorn(env: dict, args: argparse.Namespace) -> subprocess.Popen:
+    env = dict(env)
+    url = env["DATABASE_URL"]
+    env["DATABASE_URL"] = f"{url}{'&' if '?' in url else '?'}application_name={APPLICATION_NAME}"
     command = [
         sys.executable, "-m", "gunicorn", "kaikukanta.wsgi:application", "--bind", f"{HOST}:{args.port}",
         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
@@ -185,6 +191,46 @@ def pick_cards(limit: int = 20_000) -> list[str]:
 
 # --- measuring -------------------------------------------------------------------------------------
 
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _children(pid: int) -> list[int]:
+    result = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    result.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return result
+
+
+def cpu_snapshot(gunicorn_pid: int, database: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the gunicorn workers and of their PostgreSQL backends (not of anybody
+    else using the bench database at the same time)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+                       [database, APPLICATION_NAME])
+        backends = [row[0] for row in cursor.fetchall()]
+    return {"app": {pid: _proc_cpu(pid) for pid in [gunicorn_pid, *_children(gunicorn_pid)]},
+            "db": {pid: _proc_cpu(pid) for pid in backends}}
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    return {part: sum(value - before[part].get(pid, 0.0) for pid, value in after[part].items()) for part in after}
+
 
 @dataclass
 class Samples:
@@ -192,6 +238,7 @@ class Samples:
     check: list[float] = field(default_factory=list)
     log: list[float] = field(default_factory=list)
     logged: int = 0
+    all_pairs: int = 0
     errors: int = 0
     error_examples: list[str] = field(default_factory=list)
 
@@ -245,6 +292,8 @@ def run_clients(port: int, session: Session, cards: list[str], clients: int, war
                     if len(samples.error_examples) < 3:
                         samples.error_examples.append(repr(exc))
                 continue
+            with lock:
+                samples.all_pairs += 1
             if began < measure_from:
                 continue
             with lock:
@@ -388,8 +437,13 @@ def main() -> None:
         print("latencies in ms; a pair = POST check + POST log; uses/s = logged uses per second")
         print(HEADER)
         results = []
+        database = urlsplit(url).path.lstrip("/")
+        cpu = []
         for clients in levels:
+            before = cpu_snapshot(process.pid, database)
             samples, seconds = run_clients(args.port, session, cards, clients, args.warmup, args.duration)
+            used = cpu_used(before, cpu_snapshot(process.pid, database))
+            cpu.append((clients, {part: 1000 * value / max(samples.all_pairs, 1) for part, value in used.items()}))
             results.append((clients, samples))
             print(row(f"HTTP, {clients} client{'s' if clients > 1 else ''}", samples, seconds), flush=True)
             for example in samples.error_examples:
@@ -412,6 +466,17 @@ def main() -> None:
         verdict.append(f"{clients}: pair p95 {p95:.0f} ms {'≤' if p95 <= 50 else '>'} 50, "
                        f"{rate:.0f} uses/s {'≥' if rate >= 200 else '<'} 200")
     print("target p95 ≤ 50 ms and ≥ 200 uses/s — " + "; ".join(verdict))
+    print("CPU per check + log pair (gunicorn workers + PostgreSQL backends; independent of other load):")
+    for clients, per_pair in cpu:
+        total = per_pair["app"] + per_pair["db"]
+        print(f"  {clients:>3} clients: app {per_pair['app']:.1f} ms + database {per_pair['db']:.1f} ms = "
+              f"{total:.1f} ms CPU -> at most {os.cpu_count() * 1000 / total:.0f} uses/s on {os.cpu_count()} "
+              f"otherwise idle cores")
+    import timeit
+
+    calibration = min(timeit.repeat("sum(range(10**6))", number=5, repeat=5)) / 5 * 1000
+    print(f"machine: load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"sum(range(10**6)) takes {calibration:.0f} ms here (about 12–15 ms on an idle modern core)")
 
 
 if __name__ == "__main__":
