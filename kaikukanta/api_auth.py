@@ -27,6 +27,8 @@ from venues.models import Venue
 
 from .api_common import RefSerializer, error_response, errors
 from .scopes import scope_for
+from .tokens import api_token_get_or_issue, api_token_replace
+from .tokens import api_token_revoke as revoke_token
 
 ROLES = ["coordinator", "regional_contact", "distributor", "venue"]
 NEW_TOKEN_SESSION_KEY = "kaikukanta_new_api_token"
@@ -78,7 +80,7 @@ class TokenView(APIView):
         if mfa_policy or Authenticator.objects.filter(user=user).exists():
             detail = _("This account uses two-factor authentication: create the token on your profile page.")
             return Response({"code": "mfa_required", "detail": str(detail)}, status=status.HTTP_400_BAD_REQUEST)
-        token, _created = Token.objects.get_or_create(user=user)
+        token = api_token_get_or_issue(user=user)
         return Response({"token": token.key})
 
 
@@ -134,8 +136,7 @@ def api_token_create(request):
     if not scope_for(request.user).roles:
         messages.error(request, _("Only staff with a role can have an API token."))
         return redirect("profile")
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
+    token = api_token_replace(user=request.user)
     request.session[NEW_TOKEN_SESSION_KEY] = token.key
     messages.success(request, _("A new API token was created. Copy it now: it is shown only once."))
     return redirect("profile")
@@ -144,7 +145,6 @@ def api_token_create(request):
 @login_required
 @require_POST
 def api_token_revoke(request):
-    deleted, _rows = Token.objects.filter(user=request.user).delete()
-    if deleted:
+    if revoke_token(user=request.user):
         messages.success(request, _("The API token was revoked. Systems using it can no longer sign in."))
     return redirect("profile")
