@@ -175,6 +175,62 @@ class HolderYear(models.Model):
         return f"{self.card_id} {self.year} {self.months:012b}"
 
 
+class HolderCounts(models.Model):
+    """Active personal cardholders per year × card region × office × home municipality, precounted
+    for every month (``mNN``), quarter (``qN``) and January-to-month run (``toNN``) from ``HolderYear``,
+    so the usual dashboard periods read a few thousand rows instead of one row per card.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    home_municipality = models.ForeignKey(Municipality, null=True, on_delete=models.CASCADE, related_name="+",
+                                          db_constraint=False)
+    m01 = models.PositiveIntegerField(default=0)
+    m02 = models.PositiveIntegerField(default=0)
+    m03 = models.PositiveIntegerField(default=0)
+    m04 = models.PositiveIntegerField(default=0)
+    m05 = models.PositiveIntegerField(default=0)
+    m06 = models.PositiveIntegerField(default=0)
+    m07 = models.PositiveIntegerField(default=0)
+    m08 = models.PositiveIntegerField(default=0)
+    m09 = models.PositiveIntegerField(default=0)
+    m10 = models.PositiveIntegerField(default=0)
+    m11 = models.PositiveIntegerField(default=0)
+    m12 = models.PositiveIntegerField(default=0)
+    q1 = models.PositiveIntegerField(default=0)
+    q2 = models.PositiveIntegerField(default=0)
+    q3 = models.PositiveIntegerField(default=0)
+    q4 = models.PositiveIntegerField(default=0)
+    to02 = models.PositiveIntegerField(default=0)
+    to03 = models.PositiveIntegerField(default=0)
+    to04 = models.PositiveIntegerField(default=0)
+    to05 = models.PositiveIntegerField(default=0)
+    to06 = models.PositiveIntegerField(default=0)
+    to07 = models.PositiveIntegerField(default=0)
+    to08 = models.PositiveIntegerField(default=0)
+    to09 = models.PositiveIntegerField(default=0)
+    to10 = models.PositiveIntegerField(default=0)
+    to11 = models.PositiveIntegerField(default=0)
+    to12 = models.PositiveIntegerField(default=0, help_text=_("The whole year."))
+
+    class Meta:
+        verbose_name = _("cardholder counts by year")
+        verbose_name_plural = _("cardholder counts by year")
+        indexes = [models.Index(fields=["year", "region"], name="holdercounts_year_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.office_id} {self.to12}"
+
+    @staticmethod
+    def column_masks() -> dict[str, int]:
+        """Each column and the month bits it counts (a card counts once if any bit is set)."""
+        masks = {f"m{m:02d}": 1 << (m - 1) for m in range(1, 13)}
+        masks |= {f"q{q}": 0b111 << (3 * (q - 1)) for q in range(1, 5)}
+        masks |= {f"to{m:02d}": (1 << m) - 1 for m in range(2, 13)}
+        return masks
+
+
 class ExportRecord(models.Model):
     """R12: every export — who, when, what (view, format, filters, rows). Also in the audit log."""
 

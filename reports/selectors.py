@@ -47,11 +47,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models import When as DbWhen
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from cards.models import Card
 from distributors.models import Office
@@ -61,18 +60,24 @@ from regions.models import Municipality, Region
 from venues.models import CATEGORY_GROUP, Category, Venue
 
 from .aggregates import (
-    ATTRIBUTED_REGION,
     GROUPS,
     attributed_to,
     counted_uses,
     month_end,
     month_start,
     months_mask,
-    use_totals_raw,
     use_totals_rollup,
     zero_none,
 )
-from .models import CardMonthly, HolderYear, RollupRun, RollupState, UseMonthly, UseOriginMonthly
+from .models import (
+    CardMonthly,
+    HolderCounts,
+    HolderYear,
+    RollupRun,
+    RollupState,
+    UseMonthly,
+    UseOriginMonthly,
+)
 
 SMALL_COUNT_LIMIT = 5
 SUPPRESSED = "<5"
@@ -215,51 +220,138 @@ def _single_year(period: Period) -> bool:
     return period.start is not None and period.start.year == period.end.year
 
 
-# --- figures --------------------------------------------------------------------------------------
+# --- the live part: days from the cutoff on, straight from the raw tables ---------------------------
 
 
-def use_totals(region_ids, period: Period, cutoff: datetime.date | None) -> dict:
-    rolled = _in_regions(_month_range(UseMonthly.objects.all(), period, cutoff), region_ids)
-    totals = zero_none(rolled.aggregate(**use_totals_rollup()))
-    live = _live_range(counted_uses(), period, cutoff, "used_on")
-    if region_ids is not None:
-        live = live.filter(attributed_to(region_ids))
-    return _add(totals, zero_none(live.aggregate(**use_totals_raw())))
+@dataclass
+class Live:
+    """What happened on the days not rolled up yet, in two small grouped reads of the raw uses.
+
+    ``uses``: rows per (month, venue, venue region, card region, statistics group, card kind) of the
+    uses attributed to the regions. ``origin``: per (card region, office, home municipality) of the
+    regions' own cards: uses, children, cardholders and cards taken into use not counted yet, and
+    cards registered.
+    """
+
+    uses: list[dict]
+    origin: dict
 
 
-def card_totals(region_ids, period: Period, cutoff: datetime.date | None) -> dict:
-    rolled = _in_regions(_month_range(CardMonthly.objects.all(), period, cutoff), region_ids)
-    totals = zero_none(rolled.aggregate(registered=Sum("registered"), taken=Sum("taken_into_use")))
-    registered = _in_regions(_live_range(Card.objects.order_by(), period, cutoff, "issued_on"), region_ids).count()
-    taken = live_taken_into_use(region_ids, period, cutoff).count()
-    return {"registered": totals["registered"] + registered, "taken": totals["taken"] + taken}
+LIVE_ORIGIN = {"o_region": F("card_region_id"), "o_office": F("card__office_id"),
+               "o_home": F("card__home_municipality_id")}
+CARD_ORIGIN = {"o_region": F("region_id"), "o_office": F("office_id"), "o_home": F("home_municipality_id")}
 
 
-def live_taken_into_use(region_ids, period: Period, cutoff: datetime.date | None):
-    """Cards (as ``card_id`` rows) whose first counted use is on/after the cutoff and in the period."""
-    live = counted_uses()
+def _by_origin(queryset, fields: dict, **aggregates) -> dict:
+    rows = queryset.values(**fields).annotate(**aggregates).order_by()
+    return {tuple(row.pop(name) for name in fields): row for row in rows}
+
+
+def live_delta(region_ids, period: Period, cutoff: datetime.date | None) -> Live:
+    raw = _live_range(counted_uses(), period, cutoff, "used_on")
+    attributed = raw if region_ids is None else raw.filter(attributed_to(region_ids))
+    uses = [
+        {name[2:]: value for name, value in row.items()}
+        for row in attributed.values(
+            l_month=TruncMonth("used_on"), l_venue=F("venue_id"), l_venue_region=F("venue_region_id"),
+            l_card_region=F("card_region_id"), l_group=F("stat_group"), l_kind=F("card_kind"),
+        ).annotate(l_n=Count("id"), l_kids=Sum("children")).order_by()
+    ]
+    lower = max(filter(None, [cutoff, period.start]), default=None)
+    # A cardholder is new to the period unless the rollups saw them in it already.
+    holder = Q(card_kind=Card.Kind.PERSONAL)
+    # A card is taken into use here unless it was used before: before the cutoff (rollups) or
+    # between the cutoff and the period's start (raw).
+    taken = Q()
     if cutoff is not None:
-        live = live.filter(used_on__gte=cutoff).filter(
-            ~Exists(HolderYear.objects.filter(card_id=OuterRef("card_id")))
-        )
-    live = _in_regions(live, region_ids, "card_region_id")
-    first = live.values("card_id").annotate(first=Min("used_on")).filter(first__lte=period.end)
-    if period.start:
-        first = first.filter(first__gte=period.start)
-    return first
+        holder &= ~Exists(holders_in_period(HolderYear.objects.filter(card_id=OuterRef("card_id")), period))
+        taken &= ~Exists(HolderYear.objects.filter(card_id=OuterRef("card_id")))
+    if lower is not None and lower != cutoff:
+        earlier = counted_uses().filter(card_id=OuterRef("card_id"), used_on__lt=lower)
+        taken &= ~Exists(earlier.filter(used_on__gte=cutoff) if cutoff else earlier)
+    own = _in_regions(raw, region_ids, "card_region_id")
+    origin = _merge(
+        _by_origin(own, LIVE_ORIGIN, uses=Count("id"), children=Sum("children"),
+                   holders=Count("card_id", distinct=True, filter=holder),
+                   taken=Count("card_id", distinct=True, filter=taken) if taken else Count("card_id", distinct=True)),
+        _by_origin(_in_regions(_live_range(Card.objects.order_by(), period, cutoff, "issued_on"), region_ids),
+                   CARD_ORIGIN, registered=Count("id")),
+    )
+    return Live(uses=uses, origin=origin)
 
 
-def active_holders_query(region_ids, period: Period, cutoff: datetime.date | None) -> tuple[int, int]:
-    """(rolled-up, live) distinct personal cardholders with a counted use in the period."""
-    rows = HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL).order_by()
-    rows = holders_in_period(_in_regions(rows, region_ids), period) if cutoff else rows.none()
-    live = _live_range(counted_uses(), period, cutoff, "used_on").filter(card_kind=Card.Kind.PERSONAL)
-    live = _in_regions(live, region_ids, "card_region_id")
-    if cutoff is not None:
-        seen = holders_in_period(HolderYear.objects.filter(card_id=OuterRef("card_id")), period)
-        live = live.filter(~Exists(seen))
-    rolled = rows.count() if _single_year(period) else rows.values("card_id").distinct().count()
-    return rolled, live.values("card_id").distinct().count()
+def _live_use_totals(rows: list[dict]) -> dict:
+    totals = dict.fromkeys(["total_uses", "total_adults", "total_children", "community_card_uses",
+                            "cross_region_uses", *[f"{g}_{k}" for g in GROUPS for k in ("adults", "children")]], 0)
+    for row in rows:
+        n, kids = row["n"], row["kids"] or 0
+        totals["total_uses"] += n
+        totals["total_adults"] += n
+        totals["total_children"] += kids
+        totals[f"{row['group']}_adults"] += n
+        totals[f"{row['group']}_children"] += kids
+        if row["kind"] == Card.Kind.COMMUNITY:
+            totals["community_card_uses"] += n
+        if row["venue_region"] and row["venue_region"] != row["card_region"]:
+            totals["cross_region_uses"] += n
+    return totals
+
+
+# --- rolled-up figures ------------------------------------------------------------------------------
+
+
+def _rolled(model, region_ids, period: Period, cutoff, region_field: str = "region_id"):
+    return _in_regions(_month_range(model.objects.order_by(), period, cutoff), region_ids, region_field)
+
+
+def use_totals(region_ids, period: Period, cutoff: datetime.date | None, live: Live) -> dict:
+    totals = zero_none(_rolled(UseMonthly, region_ids, period, cutoff).aggregate(**use_totals_rollup()))
+    return _add(totals, _live_use_totals(live.uses))
+
+
+def holder_counts_column(period: Period) -> str | None:
+    """The ``HolderCounts`` column answering the period, when it is a month, a quarter or Jan–month."""
+    if not _single_year(period):
+        return None
+    first, last = period.start.month, period.end.month
+    if first == last:
+        return f"m{first:02d}"
+    if first == 1:
+        return f"to{last:02d}"  # to01 is m01
+    if (first - 1) % 3 == 0 and last == first + 2:
+        return f"q{(first + 2) // 3}"
+    return None
+
+
+def rolled_holders_by_origin(region_ids, period: Period, cutoff) -> dict:
+    """{(card region, office, home municipality): {"holders": n}} from the rollups.
+
+    Fast paths: a month, quarter or year-to-month is one column of ``HolderCounts``; "from the
+    beginning" is the personal cards taken into use by the end. Other runs of months count
+    ``HolderYear`` rows (distinct cards over several years).
+    """
+    if cutoff is None:
+        return {}
+    column = holder_counts_column(period)
+    if column is not None:
+        rows = _in_regions(HolderCounts.objects.filter(year=period.end.year), region_ids)
+        return _by_origin(rows, CARD_ORIGIN, holders=Sum(column))
+    if period.start is None:
+        rows = _rolled(CardMonthly, region_ids, period, cutoff).filter(card_kind=Card.Kind.PERSONAL)
+        return _by_origin(rows, CARD_ORIGIN, holders=Sum("taken_into_use"))
+    rows = holders_in_period(_in_regions(HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL), region_ids), period)
+    distinct = Count("id") if _single_year(period) else Count("card_id", distinct=True)
+    return _by_origin(rows.order_by(), CARD_ORIGIN, holders=distinct)
+
+
+def card_figures_by_origin(region_ids, period: Period, cutoff, live: Live) -> dict:
+    """{(card region, office, home municipality): {registered, taken, holders, uses, children}}.
+
+    Each card has exactly one origin, so distinct cardholders add up across the groups.
+    """
+    cards = _by_origin(_rolled(CardMonthly, region_ids, period, cutoff), CARD_ORIGIN,
+                       registered=Sum("registered"), taken=Sum("taken_into_use"))
+    return _merge(cards, rolled_holders_by_origin(region_ids, period, cutoff), live.origin)
 
 
 def _overlaps(period: Period) -> Q:
@@ -281,11 +373,14 @@ def network_totals(region_ids, period: Period) -> dict:
     }
 
 
-def _summary(uses: dict, registered: int, taken: int, holders: int, network: dict) -> dict:
+def _summary(uses: dict, origin: dict, network: dict) -> dict:
+    def total(name: str) -> int:
+        return sum(row.get(name) or 0 for row in origin.values())
+
     return {
-        "cards_registered": registered,
-        "cards_taken_into_use": taken,
-        "active_cardholders": holders,
+        "cards_registered": total("registered"),
+        "cards_taken_into_use": total("taken"),
+        "active_cardholders": total("holders"),
         "uses_total": uses["total_uses"],
         "uses_adults": uses["total_adults"],
         "uses_children": uses["total_children"],
@@ -302,10 +397,11 @@ def _summary(uses: dict, registered: int, taken: int, holders: int, network: dic
 def summary_for(region_ids, period: Period) -> dict:
     """The DESIGN §7 figures for already-scoped ``region_ids`` (``None`` = national)."""
     cutoff = _rollup_cutoff()
-    cards = card_totals(region_ids, period, cutoff)
-    rolled, live = active_holders_query(region_ids, period, cutoff)
-    return _summary(use_totals(region_ids, period, cutoff), cards["registered"], cards["taken"], rolled + live,
-                    network_totals(region_ids, period))
+    live = live_delta(region_ids, period, cutoff)
+    rolled_cards = zero_none(_rolled(CardMonthly, region_ids, period, cutoff).aggregate(
+        registered=Sum("registered"), taken=Sum("taken_into_use")))
+    origin = _merge({"rolled": rolled_cards}, rolled_holders_by_origin(region_ids, period, cutoff), live.origin)
+    return _summary(use_totals(region_ids, period, cutoff, live), origin, network_totals(region_ids, period))
 
 
 def stats_summary(*, user, region: Region | None = None, date_from: datetime.date | None = None,
@@ -323,10 +419,6 @@ def suppress(value: int | None) -> int | str | None:
     if value is None:
         return None
     return SUPPRESSED if 0 < value < SMALL_COUNT_LIMIT else value
-
-
-CATEGORY_LABELS = dict(Category.choices)
-SUPPRESSION_NOTE = _("Counts of cards and cardholders from 1 to 4 below region level are shown as \"<5\".")
 
 
 # --- dashboards -----------------------------------------------------------------------------------
@@ -369,17 +461,20 @@ def _by(queryset, key: str, **aggregates) -> dict:
     return {row.pop(key): row for row in queryset.values(key).annotate(**aggregates).order_by()}
 
 
-def _live_uses(region_ids, period: Period, cutoff):
-    live = _live_range(counted_uses(), period, cutoff, "used_on")
-    return live if region_ids is None else live.filter(attributed_to(region_ids))
-
-
-def _rolled(model, region_ids, period: Period, cutoff, region_field: str = "region_id"):
-    return _in_regions(_month_range(model.objects.order_by(), period, cutoff), region_ids, region_field)
+def _live_by(rows: list[dict], key) -> dict:
+    """Fold live use rows by ``key(row)`` into {key: {uses, adults, children, cross}}."""
+    out: dict = {}
+    for row in rows:
+        target = out.setdefault(key(row), {"uses": 0, "adults": 0, "children": 0, "cross": 0})
+        target["uses"] += row["n"]
+        target["adults"] += row["n"]
+        target["children"] += row["kids"] or 0
+        if row["venue_region"] and row["venue_region"] != row["card_region"]:
+            target["cross"] += row["n"]
+    return out
 
 
 USE_SUMS = {"uses": Sum("uses"), "adults": Sum("adults"), "children": Sum("children")}
-RAW_USE_SUMS = {"uses": Count("id"), "adults": Count("id"), "children": Sum("children")}
 
 
 def _zero(row: dict | None, *names: str) -> dict:
@@ -387,101 +482,60 @@ def _zero(row: dict | None, *names: str) -> dict:
     return {name: row.get(name) or 0 for name in names}
 
 
-ORIGIN = ("region_id", "office_id", "home_municipality_id")
-LIVE_ORIGIN = {"c_region": F("card_region_id"), "c_office": F("card__office_id"),
-               "c_home": F("card__home_municipality_id")}
-
-
-def _by_origin(queryset, fields: dict, **aggregates) -> dict:
-    rows = queryset.values(**fields).annotate(**aggregates).order_by()
-    return {tuple(row.pop(name) for name in fields): row for row in rows}
-
-
-def card_figures_by_origin(region_ids, period: Period, cutoff) -> dict:
-    """{(card region, office, home municipality): {registered, taken, holders}} — rollups + live.
-
-    Each card has exactly one such origin, so distinct cardholders add up across the groups.
-    """
-    origin = {"c_region": F("region_id"), "c_office": F("office_id"), "c_home": F("home_municipality_id")}
-    rolled = _by_origin(_rolled(CardMonthly, region_ids, period, cutoff), origin,
-                        registered=Sum("registered"), taken=Sum("taken_into_use"))
-    live_registered = _by_origin(
-        _in_regions(_live_range(Card.objects.order_by(), period, cutoff, "issued_on"), region_ids), origin,
-        registered=Count("id"))
-    taken_ids = live_taken_into_use(region_ids, period, cutoff).values("card_id")
-    live_taken = _by_origin(Card.objects.order_by().filter(pk__in=taken_ids), origin, taken=Count("id"))
-    holders = HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL).order_by()
-    holders = holders_in_period(_in_regions(holders, region_ids), period) if cutoff else holders.none()
-    distinct = Count("id") if _single_year(period) else Count("card_id", distinct=True)
-    rolled_holders = _by_origin(holders, origin, holders=distinct)
-    live = _live_range(counted_uses(), period, cutoff, "used_on").filter(card_kind=Card.Kind.PERSONAL)
-    live = _in_regions(live, region_ids, "card_region_id")
-    if cutoff is not None:
-        live = live.filter(~Exists(holders_in_period(HolderYear.objects.filter(card_id=OuterRef("card_id")),
-                                                     period)))
-    live_holders = _by_origin(live, LIVE_ORIGIN, holders=Count("card_id", distinct=True))
-    return _merge(rolled, live_registered, live_taken, rolled_holders, live_holders)
-
-
 def _fold(groups: dict, index: int) -> dict:
     """Sum origin groups down to one of their parts (0 region, 1 office, 2 home municipality)."""
-    return _merge(*({key[index]: row} for key, row in groups.items()))
+    return _merge(*({key[index]: row} for key, row in groups.items() if isinstance(key, tuple)))
 
 
 def dashboard_for(region_ids, period: Period) -> Dashboard:
     """The dashboard for already-scoped ``region_ids`` (``None`` = national); see ``dashboard``."""
     cutoff = _rollup_cutoff()
-    live_uses = _live_uses(region_ids, period, cutoff)
+    live = live_delta(region_ids, period, cutoff)
+    venue_objects = Venue.objects.select_related("region", "municipality").in_bulk()
 
     # Monthly trend of uses (adults and children).
-    trend_rows = _merge(
-        _by(_rolled(UseMonthly, region_ids, period, cutoff), "month", **USE_SUMS),
-        _by(live_uses.annotate(m=TruncMonth("used_on")), "m", **RAW_USE_SUMS),
-    )
+    trend_rows = _merge(_by(_rolled(UseMonthly, region_ids, period, cutoff), "month", **USE_SUMS),
+                        _live_by(live.uses, lambda r: r["month"]))
     this_month = month_start(timezone.localdate())
     trend = [{"month": m, **_zero(trend_rows.get(m), "uses", "adults", "children")} for m in period.months()
              if m <= this_month]
 
-    # Venue categories and venues.
-    category_rows = _merge(
-        _by(_rolled(UseMonthly, region_ids, period, cutoff), "venue__category", **USE_SUMS),
-        _by(live_uses, "venue__category", **RAW_USE_SUMS),
-    )
-    categories = [
-        {"category": value, "label": label, "group": CATEGORY_GROUP[Category(value)],
-         **_zero(category_rows.get(value), "uses", "adults", "children")}
-        for value, label in Category.choices
-    ]
-    venue_rows = _merge(
-        _by(_rolled(UseMonthly, region_ids, period, cutoff), "venue_id", **USE_SUMS),
-        _by(live_uses, "venue_id", **RAW_USE_SUMS),
-    )
-    venue_objects = Venue.objects.select_related("region", "municipality").in_bulk(list(venue_rows))
+    # Venues and their categories.
+    venue_rows = _merge(_by(_rolled(UseMonthly, region_ids, period, cutoff), "venue_id", **USE_SUMS),
+                        _live_by(live.uses, lambda r: r["venue"]))
     venues = sorted(
         ({"venue": venue_objects[pk], **_zero(row, "uses", "adults", "children")}
          for pk, row in venue_rows.items() if pk in venue_objects),
         key=lambda r: (-(r["uses"] + r["children"]), r["venue"].name),
     )
+    category_rows: dict = {}
+    for row in venues:
+        target = category_rows.setdefault(row["venue"].category, {"uses": 0, "adults": 0, "children": 0})
+        for name in target:
+            target[name] += row[name]
+    categories = [
+        {"category": value, "label": label, "group": CATEGORY_GROUP[Category(value)],
+         **_zero(category_rows.get(value), "uses", "adults", "children")}
+        for value, label in Category.choices
+    ]
 
-    # Cards and cardholders per (card region, issuing office, home municipality), in one pass each.
-    card_groups = card_figures_by_origin(region_ids, period, cutoff)
+    # Cards, cardholders and their uses per (card region, issuing office, home municipality).
+    card_groups = card_figures_by_origin(region_ids, period, cutoff, live)
+    origin_uses = _by_origin(_rolled(UseOriginMonthly, region_ids, period, cutoff, "card_region_id"),
+                             {"o_region": F("card_region_id"), "o_office": F("office_id"),
+                              "o_home": F("home_municipality_id")}, uses=Sum("uses"), children=Sum("children"))
+    card_groups = _merge(card_groups, origin_uses)
     office_rows = _fold(card_groups, 1)
     office_qs = Office.objects.select_related("organisation", "region").filter(
-        Q(pk__in=list(office_rows)) | Q(_overlaps(period))
+        Q(pk__in=[pk for pk in office_rows if pk is not None]) | Q(_overlaps(period))
     )
     offices = sorted(
         ({"office": office, **_zero(office_rows.get(office.pk), "registered", "taken", "holders")}
          for office in _in_regions(office_qs, region_ids)),
-        key=lambda r: (-r["registered"], r["office"].name),
+        key=lambda r: (-r["registered"], -r["holders"], r["office"].name),
     )
 
-    municipality_rows = _merge(
-        _fold(card_groups, 2),
-        _by(_rolled(UseOriginMonthly, region_ids, period, cutoff, "card_region_id"), "home_municipality_id",
-            **USE_SUMS),
-        _by(_in_regions(_live_range(counted_uses(), period, cutoff, "used_on"), region_ids, "card_region_id")
-            .annotate(home_municipality_id=F("card__home_municipality_id")), "home_municipality_id", **RAW_USE_SUMS),
-    )
+    municipality_rows = _fold(card_groups, 2)
     municipality_objects = Municipality.objects.select_related("welfare_area", "region").in_bulk(
         [pk for pk in municipality_rows if pk is not None]
     )
@@ -501,15 +555,16 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
             total[name] += row[name]
     welfare_areas = sorted(areas.values(), key=lambda r: str(r["welfare_area"]))
 
-    # Per region (the regional level is never suppressed).
+    # Per region (the regional level is never suppressed); uses by attributed region.
     region_use_rows = _merge(
         _by(_rolled(UseMonthly, region_ids, period, cutoff), "region_id", **USE_SUMS),
         _by(_rolled(UseMonthly, region_ids, period, cutoff).filter(cross_region=True), "region_id",
             cross=Sum("uses")),
-        _by(live_uses.annotate(region_key=ATTRIBUTED_REGION), "region_key", **RAW_USE_SUMS,
-            cross=Count("id", filter=Q(venue_region__isnull=False) & ~Q(venue_region=F("card_region")))),
+        _live_by(live.uses, lambda r: r["venue_region"] or r["card_region"]),
     )
-    region_rows = _merge(region_use_rows, _fold(card_groups, 0))
+    region_cards = {key: {k: v for k, v in row.items() if k not in ("uses", "children")}
+                    for key, row in _fold(card_groups, 0).items()}
+    region_rows = _merge(region_use_rows, region_cards)
     region_objects = list(_in_regions(Region.objects.all(), region_ids, "pk"))
     regions_table = [
         {"region": region, **_zero(region_rows.get(region.pk), "uses", "adults", "children", "cross", "registered",
@@ -517,13 +572,14 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         for region in region_objects
     ]
 
+    summary_origin = {key: {k: row.get(k) or 0 for k in ("registered", "taken", "holders")}
+                      for key, row in card_groups.items()}
     return Dashboard(
         region_ids=region_ids,
         regions=region_objects if region_ids is not None else [],
         period=period,
-        summary=_summary(use_totals(region_ids, period, cutoff), **{
-            name: sum(row.get(name, 0) for row in card_groups.values()) for name in ("registered", "taken", "holders")
-        }, network=network_totals(region_ids, period)),
+        summary=_summary(use_totals(region_ids, period, cutoff, live), summary_origin,
+                         network_totals(region_ids, period)),
         trend=trend,
         categories=categories,
         venues=venues,

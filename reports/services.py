@@ -41,6 +41,7 @@ from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit
 from .models import (
     CardMonthly,
     ExportRecord,
+    HolderCounts,
     HolderYear,
     ReportFile,
     RollupRun,
@@ -125,6 +126,26 @@ def _taken_rows(where: Q):
     )
 
 
+def _insert_holder_counts(years: set[int] | None = None) -> None:
+    """``HolderCounts`` of ``years`` (all when None) from the personal cards' ``HolderYear`` rows."""
+    quote = connection.ops.quote_name
+    masks = HolderCounts.column_masks()
+    keys = ["year", "region_id", "office_id", "home_municipality_id"]
+    counts = ", ".join(f"SUM(CASE WHEN ({quote('months')} & {int(mask)}) <> 0 THEN 1 ELSE 0 END)"
+                       for mask in masks.values())
+    where, params = f"{quote('card_kind')} = %s", [Card.Kind.PERSONAL.value]
+    if years is not None:
+        where += f" AND {quote('year')} IN ({', '.join(['%s'] * len(years))})"
+        params += sorted(years)
+    group = ", ".join(quote(k) for k in keys)
+    sql = (
+        f"INSERT INTO {quote(HolderCounts._meta.db_table)} ({group}, {', '.join(quote(c) for c in masks)}) "
+        f"SELECT {group}, {counts} FROM {quote(HolderYear._meta.db_table)} WHERE {where} GROUP BY {group}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _mark_first_years(cards: Q) -> None:
     earlier = HolderYear.objects.filter(card_id=OuterRef("card_id"), year__lt=OuterRef("year"))
     HolderYear.objects.filter(cards).filter(~Exists(earlier)).update(is_first=True)
@@ -164,32 +185,40 @@ def _analyze(*models) -> None:
 
 
 def _rebuild_all(cutoff: datetime.date) -> None:
-    _truncate(UseMonthly, UseOriginMonthly, HolderYear, CardMonthly)
+    _truncate(UseMonthly, UseOriginMonthly, HolderYear, HolderCounts, CardMonthly)
     before = Q(used_on__lt=cutoff)
     _insert_select(UseMonthly, USE_MONTHLY_COLUMNS, _use_monthly_rows(before))
     _insert_select(UseOriginMonthly, ORIGIN_COLUMNS, _origin_rows(before))
     _insert_select(HolderYear, HOLDER_COLUMNS, _holder_rows(before))
     _mark_first_years(Q())
+    _insert_holder_counts()
     _insert_select(CardMonthly, CARD_MONTHLY_COLUMNS, _registered_rows(Q(issued_on__lt=cutoff)))
     _insert_select(CardMonthly, CARD_MONTHLY_COLUMNS, _taken_rows(Q(first_used__lt=cutoff)))
-    _analyze(UseMonthly, UseOriginMonthly, HolderYear, CardMonthly)
+    _analyze(UseMonthly, UseOriginMonthly, HolderYear, HolderCounts, CardMonthly)
 
 
 def _first_months(card_ids: list[int]) -> set[datetime.date]:
     return set(HolderYear.objects.filter(card_id__in=card_ids, is_first=True).dates("first_used", "month"))
 
 
-def _recount_cards(card_ids: list[int], cutoff: datetime.date) -> set[datetime.date]:
-    """Rebuild ``HolderYear`` of these cards; returns the first-use months before and after."""
+def _recount_cards(card_ids: list[int], cutoff: datetime.date) -> tuple[set[datetime.date], set[int]]:
+    """Rebuild ``HolderYear`` of these cards; returns the first-use months before and after, and the
+    years whose ``HolderCounts`` changed."""
     months: set[datetime.date] = set()
+    years: set[int] = set()
     for i in range(0, len(card_ids), CARD_CHUNK):
         chunk = card_ids[i:i + CARD_CHUNK]
         months |= _first_months(chunk)
+        years |= set(HolderYear.objects.filter(card_id__in=chunk).values_list("year", flat=True).distinct())
         HolderYear.objects.filter(card_id__in=chunk).delete()
         _insert_select(HolderYear, HOLDER_COLUMNS, _holder_rows(Q(card_id__in=chunk, used_on__lt=cutoff)))
         _mark_first_years(Q(card_id__in=chunk))
         months |= _first_months(chunk)
-    return months
+        years |= set(HolderYear.objects.filter(card_id__in=chunk).values_list("year", flat=True).distinct())
+    if years:
+        HolderCounts.objects.filter(year__in=years).delete()
+        _insert_holder_counts(years)
+    return months, years
 
 
 def _rebuild_changed(state: RollupState, cutoff: datetime.date) -> tuple[list[datetime.date], int]:
@@ -204,7 +233,8 @@ def _rebuild_changed(state: RollupState, cutoff: datetime.date) -> tuple[list[da
         Card.objects.order_by().filter(issued_on__lt=high)
         .filter(Q(created_at__gt=since) | Q(issued_on__gte=low)).dates("issued_on", "month")
     )
-    card_months |= _recount_cards(card_ids, cutoff)
+    first_months, _years = _recount_cards(card_ids, cutoff)
+    card_months |= first_months
     if use_months:
         UseMonthly.objects.filter(month__in=use_months).delete()
         UseOriginMonthly.objects.filter(month__in=use_months).delete()

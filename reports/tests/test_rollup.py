@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cards.models import Card, Use
 from distributors.models import Office
 from regions.models import Municipality, Region
-from reports.models import CardMonthly, HolderYear, RollupRun, RollupState, UseMonthly, UseOriginMonthly
+from reports.models import CardMonthly, HolderCounts, HolderYear, RollupRun, RollupState, UseMonthly, UseOriginMonthly
 from reports.selectors import Period, dashboard_for, summary_for
 from reports.services import rollup_rebuild
 from venues.models import Venue
@@ -85,6 +85,8 @@ def rollup_rows() -> dict:
                      ["registered", "taken_into_use"]),
         "holder": set(HolderYear.objects.values_list("card", "year", "months", "first_used", "is_first", "region",
                                                       "office", "card_kind")),
+        "counts": fold(HolderCounts, ["year", "region", "office", "home_municipality"],
+                       list(HolderCounts.column_masks())),
     }
 
 
@@ -96,6 +98,9 @@ def periods(net) -> list[tuple]:
         (None, Period.for_year(year - 1)),
         (None, Period.from_dates(datetime.date(year - 1, 11, 5), TODAY)),
         (None, Period.from_dates(TODAY, TODAY)),
+        (None, Period.from_dates(datetime.date(year, 1, 1), TODAY)),  # January to this month
+        (None, Period.for_year(year - 1, quarter=3)),
+        (None, Period.from_dates(datetime.date(year - 1, 3, 1), datetime.date(year - 1, 7, 1))),
         ([net["north"].pk], Period.for_year(year)),
         ([net["south"].pk], Period(None, Period.from_dates(TODAY, TODAY).end)),
         ([net["north"].pk, net["south"].pk], Period.from_dates(datetime.date(year - 1, 3, 1), TODAY)),
