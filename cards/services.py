@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from distributors.models import Office
@@ -445,8 +445,11 @@ def use_log(
                 card_kind=card.kind, card_region_id=card.region_id, venue_region_id=venue.region_id,
                 stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
             )
-            Card.objects.filter(pk=card.pk, first_used_on__isnull=True).update(first_used_on=used_on)
-            Card.objects.filter(pk=card.pk, first_used_on__gt=used_on).update(first_used_on=used_on)
+            if card.first_used_on is None or card.first_used_on > used_on:
+                # Guarded in SQL too: a concurrent earlier use on the same card must win.
+                Card.objects.filter(pk=card.pk).filter(
+                    Q(first_used_on__isnull=True) | Q(first_used_on__gt=used_on)
+                ).update(first_used_on=used_on)
     except IntegrityError:
         # The unique (venue, idempotency_key) index: a parallel submission committed first.
         existing = _existing_use(venue, idempotency_key) if idempotency_key else None
