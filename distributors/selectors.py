@@ -38,5 +38,4 @@ def office_pending_invitations(*, user, office: Office) -> QuerySet[Invitation]:
 
 def can_manage(user, office: Office) -> bool:
     """Regional contacts manage their region's offices; the national coordinator every office."""
-    scope = scope_for(user)
-    return scope.national or office.region_id in scope.region_ids
+    return scope_for(user).manages(office.region_id)

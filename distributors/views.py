@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kaikukanta import invitations
 from kaikukanta.errors import DomainError
-from kaikukanta.invitations import invitation_create
 
-from . import selectors, services
+from . import selectors
 from .forms import InviteStaffForm, OfficeFilterForm
 from .models import Office, OfficeMembership
 
@@ -65,7 +65,8 @@ def office_invite(request, pk: int):
     form = InviteStaffForm(request.POST)
     if form.is_valid():
         try:
-            invitation = invitation_create(user=request.user, email=form.cleaned_data["email"], office=office)
+            invitation = invitations.invitation_create(user=request.user, email=form.cleaned_data["email"],
+                                                       office=office)
         except DomainError as error:
             form.add_error("email", error.message)
         else:
@@ -81,7 +82,7 @@ def membership_end(request, pk: int, membership_pk: int):
     membership = get_object_or_404(OfficeMembership.objects.select_related("user", "office"), pk=membership_pk,
                                    office=office, ended_on__isnull=True)
     try:
-        services.office_membership_end(user=request.user, membership=membership)
+        invitations.membership_end(user=request.user, membership=membership)
     except DomainError as exc:
         raise PermissionDenied from exc
     messages.success(request, _("%(name)s no longer has access to this office.") % {

@@ -2,7 +2,8 @@
 
 A regional contact (or the national coordinator) invites a person by e-mail into an office or a
 venue of their region. The link in the e-mail sets the password; accepting creates the user if
-needed and the office or venue membership. Both are access grants and end up in the audit log.
+needed and the office or venue membership. Both are access grants and end up in the audit log,
+and so does ending one (``membership_end``), which the office and the venue pages share.
 """
 
 import datetime
@@ -40,10 +41,7 @@ def invitation_url(token: str) -> str:
 
 
 def _require_manager(user, region_id: int | None) -> None:
-    scope = scope_for(user)
-    if scope.national:
-        return
-    if region_id is None or region_id not in scope.region_ids:
+    if not scope_for(user).manages(region_id):
         raise DomainError("not_allowed")
 
 
@@ -165,3 +163,25 @@ def invitation_accept(*, token: str, password: str, username: str = "",
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     forget_scope(user)
     return user
+
+
+def membership_end(*, user, membership: OfficeMembership | VenueMembership,
+                   today: datetime.date | None = None) -> OfficeMembership | VenueMembership:
+    """The region's contact (or the coordinator) ends a person's access to an office or a venue at once.
+
+    ``ended_on`` is the last day of access (inclusive, see ``kaikukanta.scopes``), so it is set to yesterday.
+    Only the coordinator manages pop-up venues (they have no region). Ending twice changes nothing.
+    """
+    day = today or timezone.localdate()
+    target = membership.office if isinstance(membership, OfficeMembership) else membership.venue
+    _require_manager(user, target.region_id)
+    model = type(membership)
+    with transaction.atomic():
+        membership = model.objects.select_for_update().get(pk=membership.pk)
+        last_day = day - datetime.timedelta(days=1)
+        if membership.ended_on is not None and membership.ended_on <= last_day:
+            return membership
+        membership.ended_on = last_day
+        membership.save(update_fields=["ended_on"])
+    forget_scope(membership.user)
+    return membership

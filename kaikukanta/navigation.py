@@ -18,9 +18,11 @@ ENTRIES = [
     ("distributor", "cards:register", _("Register a card")),
     ("regional_contact", "reports:regional", _("Regional dashboard")),
     ("regional_contact", "distributors:offices", _("Offices")),
+    ("regional_contact", "venues:venues", _("Venues")),
     ("regional_contact", "cards:list", _("Cards")),
     ("coordinator", "reports:national", _("National dashboard")),
     ("coordinator", "distributors:offices", _("Offices")),
+    ("coordinator", "venues:venues", _("Venues")),
 ]
 
 

@@ -242,3 +242,8 @@ class OfferForm(AccessibleErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not venue.offers_courses:
             self.fields["kind"].choices = [c for c in Offer.Kind.choices if c[0] != Offer.Kind.COURSE]
+
+
+class VenueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))

@@ -8,16 +8,17 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from cards import numbers
 from cards.models import Card, Use
+from kaikukanta.models import Invitation
 from kaikukanta.scopes import scope_for
 from regions.models import NationalSettings
 
-from .models import Offer, Venue
+from .models import Offer, Venue, VenueMembership
 
 MASK = "•••"
 
@@ -134,3 +135,39 @@ def export_rows(uses: QuerySet[Use], *, chunk_size: int = 2000) -> Iterator[tupl
     ):
         yield (used_on, mask_number(number), card_kind, kind, children, group_size, offer, channel, logged_at,
                cancelled_at, reason)
+
+
+# --- the venue network, for regional contacts and the coordinator -------------------------------
+
+
+def venue_list(*, user, q: str = "") -> QuerySet[Venue]:
+    """Venues of the user's scope with their current staff count, by region (pop-up venues last)."""
+    staff = (
+        VenueMembership.objects.filter(venue=OuterRef("pk"), ended_on__isnull=True)
+        .order_by().values("venue").annotate(n=Count("pk")).values("n")
+    )
+    qs = (
+        Venue.objects.visible_to(user)
+        .select_related("region", "municipality")
+        .annotate(staff_count=Coalesce(Subquery(staff, output_field=IntegerField()), 0))
+    )
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.order_by(F("region__name").asc(nulls_last=True), "name", "pk")
+
+
+def venue_get(*, user, pk: int) -> Venue:
+    return Venue.objects.visible_to(user).select_related("region", "municipality").get(pk=pk)
+
+
+def venue_staff(venue: Venue) -> QuerySet[VenueMembership]:
+    return venue.memberships.filter(ended_on__isnull=True).select_related("user").order_by("user__username")
+
+
+def venue_pending_invitations(*, user, venue: Venue) -> QuerySet[Invitation]:
+    return Invitation.objects.visible_to(user).pending().filter(venue=venue).select_related("invited_by")
+
+
+def can_manage(user, venue: Venue) -> bool:
+    """Regional contacts manage their region's venues; the national coordinator every venue, pop-up ones too."""
+    return scope_for(user).manages(venue.region_id)
