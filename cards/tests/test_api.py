@@ -481,7 +481,7 @@ def test_lists_issue_a_bounded_number_of_queries(world, path, django_assert_num_
     client = world.client("coordinator")
     client.get(path)  # warm caches (content types, national settings)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(path, {"page_size": 100})
 
     assert response.status_code == 200

@@ -48,7 +48,7 @@ def test_office_list_query_budget(world, django_assert_num_queries):
     client = world.client("coordinator")
     client.get("/api/v1/offices/")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/offices/", {"page_size": 100})
 
     assert response.json()["count"] == 28

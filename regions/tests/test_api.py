@@ -42,7 +42,7 @@ def test_region_list_query_budget(world, django_assert_num_queries):
     client = world.client("distributor_a")
     client.get("/api/v1/regions/")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/regions/")
 
     assert response.json()["count"] == 1

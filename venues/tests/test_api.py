@@ -80,7 +80,7 @@ def test_list_query_budget(world, path, django_assert_num_queries):
     client = world.client("contact_a")
     client.get(path)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(path, {"page_size": 100})
 
     assert response.json()["count"] == 26
