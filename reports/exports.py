@@ -79,7 +79,7 @@ def visits(row: dict) -> list[int]:
 
 
 def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | None = None,
-                     top_offices: int | None = None) -> list[Table]:
+                     top_offices: int | None = None, top_municipalities: int | None = None) -> list[Table]:
     """The dashboard as tables. ``suppressed``: person counts below region level 1–4 -> "<5"."""
     keep = suppress if suppressed else (lambda value: value)
     s = board.summary
@@ -132,14 +132,21 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
           keep(r["taken"]), keep(r["holders"])] for r in offices],
         numeric_from=3,
     ))
+    municipalities = board.municipalities
+    municipalities_title = _("By the cardholder's home municipality")
+    if top_municipalities and len(municipalities) > top_municipalities:
+        municipalities_title = _("By the cardholder's home municipality: the %(shown)s with the most uses of "
+                                 "%(total)s (all of them in the downloads)") % {
+            "shown": top_municipalities, "total": len(municipalities)}
+        municipalities = sorted(municipalities, key=lambda r: -r["uses"])[:top_municipalities]
     tables.append(Table(
-        "municipalities", _("By the cardholder's home municipality"),
+        "municipalities", municipalities_title,
         [_("Municipality"), _("Welfare area"), _("Cards registered"), _("Taken into use"), _("Active cardholders"),
          _("Uses"), _("Children")],
         [[str(r["municipality"] or _("no home municipality (community cards)")),
           str((r["municipality"] and r["municipality"].welfare_area) or ""),
           keep(r["registered"]), keep(r["taken"]), keep(r["holders"]), r["uses"], r["children"]]
-         for r in board.municipalities],
+         for r in municipalities],
         numeric_from=2,
     ))
     tables.append(Table(

@@ -139,6 +139,49 @@ class CardMonthly(models.Model):
         return f"{self.month:%Y-%m} {self.office_id} {self.registered}/{self.taken_into_use}"
 
 
+class UseOriginYearly(models.Model):
+    """``UseOriginMonthly`` summed per calendar year, for whole-year periods (the default view)."""
+
+    year = models.PositiveSmallIntegerField()
+    card_region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    home_municipality = models.ForeignKey(Municipality, null=True, on_delete=models.CASCADE, related_name="+",
+                                          db_constraint=False)
+    card_kind = models.CharField(max_length=10, choices=Card.Kind.choices)
+    uses = models.PositiveIntegerField(default=0)
+    adults = models.PositiveIntegerField(default=0)
+    children = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("yearly uses by card origin")
+        verbose_name_plural = _("yearly uses by card origin")
+        indexes = [models.Index(fields=["year", "card_region"], name="useoriginyear_year_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.office_id} {self.uses}"
+
+
+class CardYearly(models.Model):
+    """``CardMonthly`` summed per calendar year, for whole-year periods (the default view)."""
+
+    year = models.PositiveSmallIntegerField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    home_municipality = models.ForeignKey(Municipality, null=True, on_delete=models.CASCADE, related_name="+",
+                                          db_constraint=False)
+    card_kind = models.CharField(max_length=10, choices=Card.Kind.choices)
+    registered = models.PositiveIntegerField(default=0)
+    taken_into_use = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("yearly cards")
+        verbose_name_plural = _("yearly cards")
+        indexes = [models.Index(fields=["year", "region"], name="cardyearly_year_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.office_id} {self.registered}/{self.taken_into_use}"
+
+
 class HolderYear(models.Model):
     """One row per card and calendar year with counted uses: which months it was used in.
 

@@ -46,11 +46,14 @@ Small counts
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case as DbCase
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models import When as DbWhen
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from cards.models import Card
 from distributors.models import Office
@@ -71,12 +74,14 @@ from .aggregates import (
 )
 from .models import (
     CardMonthly,
+    CardYearly,
     HolderCounts,
     HolderYear,
     RollupRun,
     RollupState,
     UseMonthly,
     UseOriginMonthly,
+    UseOriginYearly,
 )
 
 SMALL_COUNT_LIMIT = 5
@@ -228,13 +233,14 @@ class Live:
     """What happened on the days not rolled up yet, in two small grouped reads of the raw uses.
 
     ``uses``: rows per (month, venue, venue region, card region, statistics group, card kind) of the
-    uses attributed to the regions. ``origin``: per (card region, office, home municipality) of the
+    uses attributed to the regions. ``origin``: per card region, office and home municipality of the
     regions' own cards: uses, children, cardholders and cards taken into use not counted yet, and
     cards registered.
     """
 
-    uses: list[dict]
-    origin: dict
+    totals: dict  # the use figures of the summary
+    uses: dict  # {"month"|"venue"|"region": {key: {uses, adults, children, cross}}}
+    origin: dict  # {"region"|"office"|"home": {id: {uses, children, holders, taken, registered}}}
 
 
 LIVE_ORIGIN = {"o_region": F("card_region_id"), "o_office": F("card__office_id"),
@@ -248,6 +254,22 @@ def _by_origin(queryset, fields: dict, **aggregates) -> dict:
 
 
 def live_delta(region_ids, period: Period, cutoff: datetime.date | None) -> Live:
+    """The live part, cached for ``settings.REPORTS_LIVE_SECONDS`` (shared by every dashboard process)."""
+    if cutoff is not None and cutoff > period.end:
+        return Live(totals=_live_use_totals([]), uses={"month": {}, "venue": {}, "region": {}},
+                    origin={dim: {} for dim in DIMENSIONS})  # the period is all in the rollups
+    seconds = settings.REPORTS_LIVE_SECONDS
+    if not seconds:
+        return _live_delta(region_ids, period, cutoff)
+    key = f"reports:live:{cutoff}:{period.start}:{period.end}:{','.join(map(str, region_ids or ['all']))}"
+    live = cache.get(key)
+    if live is None:
+        live = _live_delta(region_ids, period, cutoff)
+        cache.set(key, live, seconds)
+    return live
+
+
+def _live_delta(region_ids, period: Period, cutoff: datetime.date | None) -> Live:
     raw = _live_range(counted_uses(), period, cutoff, "used_on")
     attributed = raw if region_ids is None else raw.filter(attributed_to(region_ids))
     uses = [
@@ -270,14 +292,18 @@ def live_delta(region_ids, period: Period, cutoff: datetime.date | None) -> Live
         earlier = counted_uses().filter(card_id=OuterRef("card_id"), used_on__lt=lower)
         taken &= ~Exists(earlier.filter(used_on__gte=cutoff) if cutoff else earlier)
     own = _in_regions(raw, region_ids, "card_region_id")
-    origin = _merge(
+    triples = _merge(
         _by_origin(own, LIVE_ORIGIN, uses=Count("id"), children=Sum("children"),
                    holders=Count("card_id", distinct=True, filter=holder),
                    taken=Count("card_id", distinct=True, filter=taken) if taken else Count("card_id", distinct=True)),
         _by_origin(_in_regions(_live_range(Card.objects.order_by(), period, cutoff, "issued_on"), region_ids),
                    CARD_ORIGIN, registered=Count("id")),
     )
-    return Live(uses=uses, origin=origin)
+    # Folded once here (and cached), so a dashboard request only reads a few hundred keys.
+    origin = {dim: _fold(triples, index) for index, dim in enumerate(DIMENSIONS)}
+    views = {"month": _live_by(uses, lambda r: r["month"]), "venue": _live_by(uses, lambda r: r["venue"]),
+             "region": _live_by(uses, lambda r: r["venue_region"] or r["card_region"])}
+    return Live(totals=_live_use_totals(uses), uses=views, origin=origin)
 
 
 def _live_use_totals(rows: list[dict]) -> dict:
@@ -304,9 +330,29 @@ def _rolled(model, region_ids, period: Period, cutoff, region_field: str = "regi
     return _in_regions(_month_range(model.objects.order_by(), period, cutoff), region_ids, region_field)
 
 
+def _whole_years(period: Period) -> bool:
+    return period.start is not None and (period.start.month, period.end.month, period.end.day) == (1, 12, 31)
+
+
+def _rolled_cards(region_ids, period: Period, cutoff):
+    """Cards registered / taken into use rows: the yearly copy for whole years, else monthly."""
+    if cutoff is not None and _whole_years(period):
+        return _in_regions(CardYearly.objects.order_by().filter(year__gte=period.start.year,
+                                                                year__lte=period.end.year), region_ids)
+    return _rolled(CardMonthly, region_ids, period, cutoff)
+
+
+def _rolled_origin_uses(region_ids, period: Period, cutoff):
+    if cutoff is not None and _whole_years(period):
+        return _in_regions(UseOriginYearly.objects.order_by().filter(year__gte=period.start.year,
+                                                                     year__lte=period.end.year),
+                           region_ids, "card_region_id")
+    return _rolled(UseOriginMonthly, region_ids, period, cutoff, "card_region_id")
+
+
 def use_totals(region_ids, period: Period, cutoff: datetime.date | None, live: Live) -> dict:
     totals = zero_none(_rolled(UseMonthly, region_ids, period, cutoff).aggregate(**use_totals_rollup()))
-    return _add(totals, _live_use_totals(live.uses))
+    return _add(totals, live.totals)
 
 
 def holder_counts_column(period: Period) -> str | None:
@@ -323,35 +369,49 @@ def holder_counts_column(period: Period) -> str | None:
     return None
 
 
-def rolled_holders_by_origin(region_ids, period: Period, cutoff) -> dict:
-    """{(card region, office, home municipality): {"holders": n}} from the rollups.
+# Card dimensions: card region, issuing office, home municipality. Each card has exactly one value
+# of each, so distinct cardholders add up across the groups of any one of them.
+DIMENSIONS = {"region": "region_id", "office": "office_id", "home": "home_municipality_id"}
+
+
+def rolled_holders(region_ids, period: Period, cutoff, field: str | None = None):
+    """Active cardholders from the rollups: a total, or {value of ``field``: {"holders": n}}.
 
     Fast paths: a month, quarter or year-to-month is one column of ``HolderCounts``; "from the
     beginning" is the personal cards taken into use by the end. Other runs of months count
     ``HolderYear`` rows (distinct cards over several years).
     """
-    if cutoff is None:
-        return {}
     column = holder_counts_column(period)
-    if column is not None:
+    if cutoff is None:
+        rows, aggregate = HolderYear.objects.none(), Count("id")
+    elif column is not None:
         rows = _in_regions(HolderCounts.objects.filter(year=period.end.year), region_ids)
-        return _by_origin(rows, CARD_ORIGIN, holders=Sum(column))
-    if period.start is None:
+        aggregate = Sum(column)
+    elif period.start is None:
         rows = _rolled(CardMonthly, region_ids, period, cutoff).filter(card_kind=Card.Kind.PERSONAL)
-        return _by_origin(rows, CARD_ORIGIN, holders=Sum("taken_into_use"))
-    rows = holders_in_period(_in_regions(HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL), region_ids), period)
-    distinct = Count("id") if _single_year(period) else Count("card_id", distinct=True)
-    return _by_origin(rows.order_by(), CARD_ORIGIN, holders=distinct)
+        aggregate = Sum("taken_into_use")
+    else:
+        rows = holders_in_period(_in_regions(HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL), region_ids),
+                                 period)
+        aggregate = Count("id") if _single_year(period) else Count("card_id", distinct=True)
+    rows = rows.order_by()
+    if field is None:
+        return rows.aggregate(n=aggregate)["n"] or 0
+    return _by(rows, field, holders=aggregate)
 
 
-def card_figures_by_origin(region_ids, period: Period, cutoff, live: Live) -> dict:
-    """{(card region, office, home municipality): {registered, taken, holders, uses, children}}.
-
-    Each card has exactly one origin, so distinct cardholders add up across the groups.
-    """
-    cards = _by_origin(_rolled(CardMonthly, region_ids, period, cutoff), CARD_ORIGIN,
-                       registered=Sum("registered"), taken=Sum("taken_into_use"))
-    return _merge(cards, rolled_holders_by_origin(region_ids, period, cutoff), live.origin)
+def card_figures(region_ids, period: Period, cutoff, live: Live, dim: str) -> dict:
+    """{value: {registered, taken, holders, uses, children}} by one card dimension, rollups + live."""
+    field = DIMENSIONS[dim]
+    return _merge(
+        _by(_rolled_cards(region_ids, period, cutoff), field, registered=Sum("registered"),
+            taken=Sum("taken_into_use")),
+        rolled_holders(region_ids, period, cutoff, field),
+        _by(_rolled_origin_uses(region_ids, period, cutoff).annotate(**{f"o_{field}": F(
+            "card_region_id" if field == "region_id" else field)}), f"o_{field}", uses=Sum("uses"),
+            children=Sum("children")),
+        live.origin[dim],
+    )
 
 
 def _overlaps(period: Period) -> Q:
@@ -373,14 +433,11 @@ def network_totals(region_ids, period: Period) -> dict:
     }
 
 
-def _summary(uses: dict, origin: dict, network: dict) -> dict:
-    def total(name: str) -> int:
-        return sum(row.get(name) or 0 for row in origin.values())
-
+def _summary(uses: dict, cards: dict, network: dict) -> dict:
     return {
-        "cards_registered": total("registered"),
-        "cards_taken_into_use": total("taken"),
-        "active_cardholders": total("holders"),
+        "cards_registered": cards["registered"],
+        "cards_taken_into_use": cards["taken"],
+        "active_cardholders": cards["holders"],
         "uses_total": uses["total_uses"],
         "uses_adults": uses["total_adults"],
         "uses_children": uses["total_children"],
@@ -398,10 +455,13 @@ def summary_for(region_ids, period: Period) -> dict:
     """The DESIGN §7 figures for already-scoped ``region_ids`` (``None`` = national)."""
     cutoff = _rollup_cutoff()
     live = live_delta(region_ids, period, cutoff)
-    rolled_cards = zero_none(_rolled(CardMonthly, region_ids, period, cutoff).aggregate(
+    cards = zero_none(_rolled_cards(region_ids, period, cutoff).aggregate(
         registered=Sum("registered"), taken=Sum("taken_into_use")))
-    origin = _merge({"rolled": rolled_cards}, rolled_holders_by_origin(region_ids, period, cutoff), live.origin)
-    return _summary(use_totals(region_ids, period, cutoff, live), origin, network_totals(region_ids, period))
+    cards["holders"] = rolled_holders(region_ids, period, cutoff)
+    for row in live.origin["region"].values():
+        for name in cards:
+            cards[name] += row.get(name) or 0
+    return _summary(use_totals(region_ids, period, cutoff, live), cards, network_totals(region_ids, period))
 
 
 def stats_summary(*, user, region: Region | None = None, date_from: datetime.date | None = None,
@@ -422,6 +482,66 @@ def suppress(value: int | None) -> int | str | None:
 
 
 # --- dashboards -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Named:
+    """A light stand-in for a related object in dashboard rows (name only)."""
+
+    pk: int | None
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class VenueInfo(Named):
+    category: str = ""
+    region: Named | None = None
+    municipality: Named | None = None
+
+    def get_category_display(self) -> str:
+        return str(dict(Category.choices).get(self.category, self.category))
+
+
+@dataclass(frozen=True)
+class OfficeInfo(Named):
+    organisation: Named | None = None
+    region: Named | None = None
+
+
+@dataclass(frozen=True)
+class MunicipalityInfo(Named):
+    welfare_area: Named | None = None
+
+
+def _local(name_fi: str | None, name_sv: str | None) -> str:
+    return name_sv if get_language() == "sv" and name_sv else (name_fi or "")
+
+
+def venue_infos() -> dict[int, VenueInfo]:
+    """Every venue as a light row: dashboards list hundreds, model instances would cost more than the SQL."""
+    rows = Venue.objects.values_list("pk", "name", "category", "region_id", "region__name", "municipality_id",
+                                     "municipality__name_fi", "municipality__name_sv")
+    return {
+        pk: VenueInfo(pk, name, category, Named(region_id, region) if region_id else None,
+                      Named(muni_id, _local(fi, sv)) if muni_id else None)
+        for pk, name, category, region_id, region, muni_id, fi, sv in rows
+    }
+
+
+def office_infos(queryset) -> list[OfficeInfo]:
+    rows = queryset.values_list("pk", "name", "organisation_id", "organisation__name", "region_id", "region__name")
+    return [OfficeInfo(pk, name, Named(org_id, org), Named(region_id, region))
+            for pk, name, org_id, org, region_id, region in rows]
+
+
+def municipality_infos(ids: list[int]) -> dict[int, MunicipalityInfo]:
+    rows = Municipality.objects.filter(pk__in=ids).values_list(
+        "pk", "name_fi", "name_sv", "welfare_area_id", "welfare_area__name_fi", "welfare_area__name_sv")
+    return {pk: MunicipalityInfo(pk, _local(fi, sv), Named(area_id, _local(area_fi, area_sv)) if area_id else None)
+            for pk, fi, sv, area_id, area_fi, area_sv in rows}
 
 
 @dataclass
@@ -484,25 +604,25 @@ def _zero(row: dict | None, *names: str) -> dict:
 
 def _fold(groups: dict, index: int) -> dict:
     """Sum origin groups down to one of their parts (0 region, 1 office, 2 home municipality)."""
-    return _merge(*({key[index]: row} for key, row in groups.items() if isinstance(key, tuple)))
+    return _merge(*({key[index]: row} for key, row in groups.items()))
 
 
 def dashboard_for(region_ids, period: Period) -> Dashboard:
     """The dashboard for already-scoped ``region_ids`` (``None`` = national); see ``dashboard``."""
     cutoff = _rollup_cutoff()
     live = live_delta(region_ids, period, cutoff)
-    venue_objects = Venue.objects.select_related("region", "municipality").in_bulk()
+    venue_objects = venue_infos()
 
     # Monthly trend of uses (adults and children).
     trend_rows = _merge(_by(_rolled(UseMonthly, region_ids, period, cutoff), "month", **USE_SUMS),
-                        _live_by(live.uses, lambda r: r["month"]))
+                        live.uses["month"])
     this_month = month_start(timezone.localdate())
     trend = [{"month": m, **_zero(trend_rows.get(m), "uses", "adults", "children")} for m in period.months()
              if m <= this_month]
 
     # Venues and their categories.
     venue_rows = _merge(_by(_rolled(UseMonthly, region_ids, period, cutoff), "venue_id", **USE_SUMS),
-                        _live_by(live.uses, lambda r: r["venue"]))
+                        live.uses["venue"])
     venues = sorted(
         ({"venue": venue_objects[pk], **_zero(row, "uses", "adults", "children")}
          for pk, row in venue_rows.items() if pk in venue_objects),
@@ -519,26 +639,17 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         for value, label in Category.choices
     ]
 
-    # Cards, cardholders and their uses per (card region, issuing office, home municipality).
-    card_groups = card_figures_by_origin(region_ids, period, cutoff, live)
-    origin_uses = _by_origin(_rolled(UseOriginMonthly, region_ids, period, cutoff, "card_region_id"),
-                             {"o_region": F("card_region_id"), "o_office": F("office_id"),
-                              "o_home": F("home_municipality_id")}, uses=Sum("uses"), children=Sum("children"))
-    card_groups = _merge(card_groups, origin_uses)
-    office_rows = _fold(card_groups, 1)
-    office_qs = Office.objects.select_related("organisation", "region").filter(
-        Q(pk__in=[pk for pk in office_rows if pk is not None]) | Q(_overlaps(period))
-    )
+    # Cards, cardholders and their uses by card region, issuing office and home municipality.
+    office_rows = card_figures(region_ids, period, cutoff, live, "office")
+    office_qs = Office.objects.filter(Q(pk__in=[pk for pk in office_rows if pk is not None]) | Q(_overlaps(period)))
     offices = sorted(
         ({"office": office, **_zero(office_rows.get(office.pk), "registered", "taken", "holders")}
-         for office in _in_regions(office_qs, region_ids)),
+         for office in office_infos(_in_regions(office_qs, region_ids))),
         key=lambda r: (-r["registered"], -r["holders"], r["office"].name),
     )
 
-    municipality_rows = _fold(card_groups, 2)
-    municipality_objects = Municipality.objects.select_related("welfare_area", "region").in_bulk(
-        [pk for pk in municipality_rows if pk is not None]
-    )
+    municipality_rows = card_figures(region_ids, period, cutoff, live, "home")
+    municipality_objects = municipality_infos([pk for pk in municipality_rows if pk is not None])
     fields = ("registered", "taken", "holders", "uses", "children")
     municipalities = sorted(
         ({"municipality": municipality_objects.get(pk), **_zero(row, *fields)}
@@ -560,11 +671,11 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         _by(_rolled(UseMonthly, region_ids, period, cutoff), "region_id", **USE_SUMS),
         _by(_rolled(UseMonthly, region_ids, period, cutoff).filter(cross_region=True), "region_id",
             cross=Sum("uses")),
-        _live_by(live.uses, lambda r: r["venue_region"] or r["card_region"]),
+        live.uses["region"],
     )
-    region_cards = {key: {k: v for k, v in row.items() if k not in ("uses", "children")}
-                    for key, row in _fold(card_groups, 0).items()}
-    region_rows = _merge(region_use_rows, region_cards)
+    region_cards = card_figures(region_ids, period, cutoff, live, "region")
+    region_rows = _merge(region_use_rows, {key: {k: v for k, v in row.items() if k not in ("uses", "children")}
+                                           for key, row in region_cards.items()})
     region_objects = list(_in_regions(Region.objects.all(), region_ids, "pk"))
     regions_table = [
         {"region": region, **_zero(region_rows.get(region.pk), "uses", "adults", "children", "cross", "registered",
@@ -572,13 +683,13 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         for region in region_objects
     ]
 
-    summary_origin = {key: {k: row.get(k) or 0 for k in ("registered", "taken", "holders")}
-                      for key, row in card_groups.items()}
+    card_totals = {name: sum(row.get(name) or 0 for row in region_cards.values())
+                   for name in ("registered", "taken", "holders")}
     return Dashboard(
         region_ids=region_ids,
         regions=region_objects if region_ids is not None else [],
         period=period,
-        summary=_summary(use_totals(region_ids, period, cutoff, live), summary_origin,
+        summary=_summary(use_totals(region_ids, period, cutoff, live), card_totals,
                          network_totals(region_ids, period)),
         trend=trend,
         categories=categories,

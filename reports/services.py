@@ -40,6 +40,7 @@ from regions.models import Region, RegionMembership
 from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, month_end, next_month
 from .models import (
     CardMonthly,
+    CardYearly,
     ExportRecord,
     HolderCounts,
     HolderYear,
@@ -48,6 +49,7 @@ from .models import (
     RollupState,
     UseMonthly,
     UseOriginMonthly,
+    UseOriginYearly,
 )
 from .selectors import Period, dashboard_for, scoped_region_ids
 
@@ -146,6 +148,25 @@ def _insert_holder_counts(years: set[int] | None = None) -> None:
         cursor.execute(sql, params)
 
 
+def _rebuild_yearly(model, source, columns: list[str], years: set[int] | None) -> None:
+    """Sum a monthly table into its yearly copy for ``years`` (all when None)."""
+    rows = source.objects.order_by()
+    if years is not None:
+        model.objects.filter(year__in=years).delete()
+        rows = rows.filter(month__year__in=years)
+    keys = {f"y_{name}": F(source._meta.get_field(name).attname) for name in columns[1:-len(SUMS[model])]}
+    queryset = rows.values(y_year=ExtractYear("month"), **keys).annotate(
+        **{f"y_{name}": Sum(name) for name in SUMS[model]}
+    )
+    _insert_select(model, columns, queryset)
+
+
+CARD_YEARLY_COLUMNS = ["year", "region", "office", "home_municipality", "card_kind", "registered", "taken_into_use"]
+ORIGIN_YEARLY_COLUMNS = ["year", "card_region", "office", "home_municipality", "card_kind", "uses", "adults",
+                         "children"]
+SUMS = {CardYearly: ["registered", "taken_into_use"], UseOriginYearly: ["uses", "adults", "children"]}
+
+
 def _mark_first_years(cards: Q) -> None:
     earlier = HolderYear.objects.filter(card_id=OuterRef("card_id"), year__lt=OuterRef("year"))
     HolderYear.objects.filter(cards).filter(~Exists(earlier)).update(is_first=True)
@@ -185,7 +206,7 @@ def _analyze(*models) -> None:
 
 
 def _rebuild_all(cutoff: datetime.date) -> None:
-    _truncate(UseMonthly, UseOriginMonthly, HolderYear, HolderCounts, CardMonthly)
+    _truncate(UseMonthly, UseOriginMonthly, UseOriginYearly, HolderYear, HolderCounts, CardMonthly, CardYearly)
     before = Q(used_on__lt=cutoff)
     _insert_select(UseMonthly, USE_MONTHLY_COLUMNS, _use_monthly_rows(before))
     _insert_select(UseOriginMonthly, ORIGIN_COLUMNS, _origin_rows(before))
@@ -194,7 +215,9 @@ def _rebuild_all(cutoff: datetime.date) -> None:
     _insert_holder_counts()
     _insert_select(CardMonthly, CARD_MONTHLY_COLUMNS, _registered_rows(Q(issued_on__lt=cutoff)))
     _insert_select(CardMonthly, CARD_MONTHLY_COLUMNS, _taken_rows(Q(first_used__lt=cutoff)))
-    _analyze(UseMonthly, UseOriginMonthly, HolderYear, HolderCounts, CardMonthly)
+    _rebuild_yearly(UseOriginYearly, UseOriginMonthly, ORIGIN_YEARLY_COLUMNS, None)
+    _rebuild_yearly(CardYearly, CardMonthly, CARD_YEARLY_COLUMNS, None)
+    _analyze(UseMonthly, UseOriginMonthly, UseOriginYearly, HolderYear, HolderCounts, CardMonthly, CardYearly)
 
 
 def _first_months(card_ids: list[int]) -> set[datetime.date]:
@@ -241,10 +264,12 @@ def _rebuild_changed(state: RollupState, cutoff: datetime.date) -> tuple[list[da
         where = _months_q("used_on", use_months, cutoff)
         _insert_select(UseMonthly, USE_MONTHLY_COLUMNS, _use_monthly_rows(where))
         _insert_select(UseOriginMonthly, ORIGIN_COLUMNS, _origin_rows(where))
+        _rebuild_yearly(UseOriginYearly, UseOriginMonthly, ORIGIN_YEARLY_COLUMNS, {m.year for m in use_months})
     if card_months:
         CardMonthly.objects.filter(month__in=card_months).delete()
         _insert_select(CardMonthly, CARD_MONTHLY_COLUMNS, _registered_rows(_months_q("issued_on", card_months, cutoff)))
         _insert_select(CardMonthly, CARD_MONTHLY_COLUMNS, _taken_rows(_months_q("first_used", card_months, cutoff)))
+        _rebuild_yearly(CardYearly, CardMonthly, CARD_YEARLY_COLUMNS, {m.year for m in card_months})
     return sorted(use_months | card_months), len(card_ids)
 
 

@@ -3,6 +3,7 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -66,7 +67,8 @@ def _dashboard_view(request, *, national: bool):
         "board": board,
         "suppressed": suppressed,
         "tables": {t.key: t for t in exports.dashboard_tables(board, suppressed=suppressed, top_venues=10,
-                                                              top_offices=25 if board.national else None)},
+                                                              top_offices=25 if board.national else None,
+                                                              top_municipalities=25 if board.national else None)},
         "charts": exports.dashboard_charts(board, suppressed=suppressed),
         "title": exports.report_title(board),
         "period_label": exports.period_label(board.period),
@@ -76,7 +78,8 @@ def _dashboard_view(request, *, national: bool):
         ],
         "uses_csv_url": reverse("reports:uses_csv") + f"?{query}",
         "file_form": FileRequestForm(),
-        "last_run": RollupRun.objects.first(),
+        "last_run": board.freshness.last_run,
+        "live_seconds": settings.REPORTS_LIVE_SECONDS,
     })
 
 

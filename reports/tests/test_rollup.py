@@ -12,7 +12,17 @@ from hypothesis import strategies as st
 from cards.models import Card, Use
 from distributors.models import Office
 from regions.models import Municipality, Region
-from reports.models import CardMonthly, HolderCounts, HolderYear, RollupRun, RollupState, UseMonthly, UseOriginMonthly
+from reports.models import (
+    CardMonthly,
+    CardYearly,
+    HolderCounts,
+    HolderYear,
+    RollupRun,
+    RollupState,
+    UseMonthly,
+    UseOriginMonthly,
+    UseOriginYearly,
+)
 from reports.selectors import Period, dashboard_for, summary_for
 from reports.services import rollup_rebuild
 from venues.models import Venue
@@ -85,6 +95,10 @@ def rollup_rows() -> dict:
                      ["registered", "taken_into_use"]),
         "holder": set(HolderYear.objects.values_list("card", "year", "months", "first_used", "is_first", "region",
                                                       "office", "card_kind")),
+        "card_yearly": fold(CardYearly, ["year", "region", "office", "home_municipality", "card_kind"],
+                            ["registered", "taken_into_use"]),
+        "origin_yearly": fold(UseOriginYearly, ["year", "card_region", "office", "home_municipality", "card_kind"],
+                              ["uses", "adults", "children"]),
         "counts": fold(HolderCounts, ["year", "region", "office", "home_municipality"],
                        list(HolderCounts.column_masks())),
     }

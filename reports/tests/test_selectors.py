@@ -153,3 +153,19 @@ def test_national_dashboard_regions_add_up(scenario):
 @pytest.mark.parametrize(("value", "shown"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (None, None)])
 def test_small_counts_are_suppressed(value, shown):
     assert suppress(value) == shown
+
+
+def test_the_live_part_is_cached_for_the_configured_time(scenario, settings):
+    from django.core.cache import cache
+
+    settings.REPORTS_LIVE_SECONDS = 60
+    coordinator = CoordinatorFactory().user
+    today = timezone.localdate()
+    before = stats_summary(user=coordinator, date_from=today, date_to=today)["uses_total"]
+    use(card(scenario, 0), scenario["venues"][0], today)
+
+    cached = stats_summary(user=coordinator, date_from=today, date_to=today)["uses_total"]
+    cache.clear()
+    fresh = stats_summary(user=coordinator, date_from=today, date_to=today)["uses_total"]
+
+    assert (before, cached, fresh) == (0, 0, 1)
