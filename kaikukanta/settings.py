@@ -28,6 +28,7 @@ env = environ.Env(
     DEMO_PASSWORD=(str, "kaikukanta-demo"),
     MEDIA_ROOT=(str, str(BASE_DIR / "media")),
     PRIVATE_MEDIA_ROOT=(str, str(BASE_DIR / "private")),
+    REPORTS_LIVE_SECONDS=(int, 60),
     SECURE_SSL_REDIRECT=(bool, True),
     CARD_CHECK_FAILURES_PER_MINUTE=(int, 20),
     LOG_LEVEL=(str, "INFO"),
@@ -180,6 +181,8 @@ STORAGES = {
 MEDIA_ROOT = env("MEDIA_ROOT")
 # Generated reports and large exports: outside MEDIA_ROOT, downloaded through scoped views only.
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT")
+# Dashboards count the days since the last rollup live; that part is cached this long (0 = never).
+REPORTS_LIVE_SECONDS = env("REPORTS_LIVE_SECONDS")
 MEDIA_URL = "/media/"
 
 vars().update(env.email_url("EMAIL_URL"))
