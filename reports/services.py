@@ -25,7 +25,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Value
+from django.db.models import Count, F, Min, Q, Sum, Value
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -78,6 +78,8 @@ USE_MONTHLY_COLUMNS = ["month", "region", "venue", "stat_group", "card_kind", "c
 ORIGIN_COLUMNS = ["month", "card_region", "office", "home_municipality", "card_kind", "uses", "adults", "children"]
 HOLDER_COLUMNS = ["card", "year", "region", "office", "home_municipality", "card_kind", "months", "first_used",
                   "is_first"]
+# Hash joins and aggregates of a full rebuild stay in memory instead of spilling to disk.
+ROLLUP_WORK_MEM = "256MB"
 CARD_MONTHLY_COLUMNS = ["month", "region", "office", "home_municipality", "card_kind", "registered",
                         "taken_into_use"]
 
@@ -100,14 +102,34 @@ def _origin_rows(where: Q):
     )
 
 
-def _holder_rows(where: Q):
-    return (
+def _insert_holder_years(where: Q) -> None:
+    """``HolderYear`` rows of the counted uses matching ``where``, in one statement.
+
+    Distinct (card, year, month) first, so the month bits can simply be summed; the card's first
+    year of use comes from a window over its years, and only the card's office and home
+    municipality need the cards table.
+    """
+    months = (
         counted_uses().filter(where)
-        .values(h_card=F("card_id"), h_year=ExtractYear("used_on"), h_region=F("card_region_id"),
-                h_office=F("card__office_id"), h_home=F("card__home_municipality_id"), h_kind=F("card_kind"))
-        .annotate(h_months=Sum(month_bit_of("used_on"), distinct=True), h_first=Min("used_on"),
-                  h_is_first=Value(False))
+        .values(m_card=F("card_id"), m_year=ExtractYear("used_on"), m_bit=month_bit_of("used_on"))
+        .annotate(m_first=Min("used_on"))
     )
+    inner, params = months.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(HolderYear._meta.get_field(name).column) for name in HOLDER_COLUMNS)
+    card = Card._meta
+    sql = (
+        f"INSERT INTO {quote(HolderYear._meta.db_table)} ({columns}) "
+        f"SELECT y.card_id, y.year, c.{quote(card.get_field('region').column)}, "
+        f"c.{quote(card.get_field('office').column)}, c.{quote(card.get_field('home_municipality').column)}, "
+        f"c.{quote(card.get_field('kind').column)}, y.months, y.first_used, "
+        f"(y.year = MIN(y.year) OVER (PARTITION BY y.card_id)) "
+        f"FROM (SELECT m.m_card AS card_id, m.m_year AS year, SUM(m.m_bit) AS months, MIN(m.m_first) AS first_used "
+        f"FROM ({inner}) m GROUP BY m.m_card, m.m_year) y "
+        f"JOIN {quote(card.db_table)} c ON c.{quote(card.pk.column)} = y.card_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _registered_rows(where: Q):
@@ -167,11 +189,6 @@ ORIGIN_YEARLY_COLUMNS = ["year", "card_region", "office", "home_municipality", "
 SUMS = {CardYearly: ["registered", "taken_into_use"], UseOriginYearly: ["uses", "adults", "children"]}
 
 
-def _mark_first_years(cards: Q) -> None:
-    earlier = HolderYear.objects.filter(card_id=OuterRef("card_id"), year__lt=OuterRef("year"))
-    HolderYear.objects.filter(cards).filter(~Exists(earlier)).update(is_first=True)
-
-
 def _months_q(field: str, months: set[datetime.date], cutoff: datetime.date) -> Q:
     """Days of ``months`` before ``cutoff``; contiguous months become one range."""
     q, ranges = Q(), []
@@ -210,8 +227,7 @@ def _rebuild_all(cutoff: datetime.date) -> None:
     before = Q(used_on__lt=cutoff)
     _insert_select(UseMonthly, USE_MONTHLY_COLUMNS, _use_monthly_rows(before))
     _insert_select(UseOriginMonthly, ORIGIN_COLUMNS, _origin_rows(before))
-    _insert_select(HolderYear, HOLDER_COLUMNS, _holder_rows(before))
-    _mark_first_years(Q())
+    _insert_holder_years(before)
     _insert_holder_counts()
     _insert_select(CardMonthly, CARD_MONTHLY_COLUMNS, _registered_rows(Q(issued_on__lt=cutoff)))
     _insert_select(CardMonthly, CARD_MONTHLY_COLUMNS, _taken_rows(Q(first_used__lt=cutoff)))
@@ -234,8 +250,7 @@ def _recount_cards(card_ids: list[int], cutoff: datetime.date) -> tuple[set[date
         months |= _first_months(chunk)
         years |= set(HolderYear.objects.filter(card_id__in=chunk).values_list("year", flat=True).distinct())
         HolderYear.objects.filter(card_id__in=chunk).delete()
-        _insert_select(HolderYear, HOLDER_COLUMNS, _holder_rows(Q(card_id__in=chunk, used_on__lt=cutoff)))
-        _mark_first_years(Q(card_id__in=chunk))
+        _insert_holder_years(Q(card_id__in=chunk, used_on__lt=cutoff))
         months |= _first_months(chunk)
         years |= set(HolderYear.objects.filter(card_id__in=chunk).values_list("year", flat=True).distinct())
     if years:
@@ -286,6 +301,9 @@ def rollup_rebuild(*, full: bool = False, requested_by=None, run: RollupRun | No
         with transaction.atomic():
             RollupState.objects.get_or_create(pk=1)
             state = RollupState.objects.select_for_update().get(pk=1)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
             if full or state.cutoff is None or state.as_of is None:
                 _rebuild_all(cutoff)
                 months, touched, full = ["all"], 0, True
