@@ -130,11 +130,16 @@ def test_distributor_registers_prints_hands_over_renews_and_replaces(chromium, l
     # Replace the lost card with a new pre-printed one: scanner again, then confirm.
     page.click(f'a[href="/cards/{card.pk}/replace/"]')
     page.wait_for_url(re.compile(r"/replace/$"))
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'number'")
     page.keyboard.type(REPLACEMENT)
     page.keyboard.press("Enter")
     assert page.url.endswith("/replace/")
+    assert numbers.normalize(page.input_value('input[name="number"]')) == REPLACEMENT
     page.click('form.card-form button[type="submit"]')
-    page.wait_for_url(re.compile(r"/cards/\d+/$"))
+    try:
+        page.wait_for_url(re.compile(r"/cards/\d+/$"))
+    except Exception as exc:  # say what the page showed instead of a bare time-out
+        raise AssertionError(f"replace did not finish: {page.url}\n{page.inner_text('main')}") from exc
     new = Card.objects.get(number=REPLACEMENT)
     card.refresh_from_db()
     assert page.url.endswith(f"/cards/{new.pk}/")
