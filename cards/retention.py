@@ -58,7 +58,7 @@ def due_for_reduction(today: datetime.date | None = None):
     ).order_by("pk"), limit
 
 
-def _redact(values, keys) -> bool:
+def _redact(values) -> bool:
     if not isinstance(values, dict):
         return False
     hits = CLEARED.keys() & values.keys()
@@ -75,7 +75,7 @@ def _redact_audit_log(card_ids: list[int]) -> None:
     for entry in entries.only("pk", "changes", "serialized_data"):
         changes, data = entry.changes, entry.serialized_data
         fields = data.get("fields") if isinstance(data, dict) else None
-        if _redact(changes, CLEARED) | _redact(fields, CLEARED):
+        if _redact(changes) | _redact(fields):
             LogEntry.objects.filter(pk=entry.pk).update(changes=changes, serialized_data=data)
 
 

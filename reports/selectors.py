@@ -3,9 +3,11 @@
 Where the numbers come from
     The rollup tables (``reports.models``) hold every day before ``RollupState.cutoff``; the days
     from the cutoff on (normally only today) are counted live from the raw uses with the same
-    expressions (``reports.aggregates``). Past months are never read from the raw uses table.
+    expressions (``reports.aggregates``), and that live part is cached for
+    ``settings.REPORTS_LIVE_SECONDS``. Past months are never read from the raw uses table.
     Late entries and cancellations that concern days before the cutoff show after the next
-    rollup (nightly, or the coordinator's "Refresh now").
+    rollup (nightly, or the coordinator's "Refresh now"). Whole-year periods read the yearly
+    copies; a month, a quarter or January-to-month reads cardholders from ``HolderCounts``.
 
 Periods
     Statistics are kept per calendar month: a period is a run of whole months. ``date_from`` is
