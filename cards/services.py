@@ -192,6 +192,8 @@ def card_renew(*, user, card: Card, wellbeing_at_renewal: int | None = None,
         raise DomainError("wellbeing_invalid")
     with transaction.atomic():
         card = Card.objects.select_for_update().get(pk=card.pk)
+        if card.reduced_on is not None:
+            raise DomainError("card_reduced")
         if card.status != Card.Status.ACTIVE:
             raise DomainError("card_not_renewable")
         if not card.region.is_active_on(day):
@@ -233,6 +235,8 @@ def card_replace(*, user, card: Card, number: str | None = None, reason: str = C
         raise DomainError("card_kind_mismatch")
     with transaction.atomic():
         old = Card.objects.select_for_update().get(pk=card.pk)
+        if old.reduced_on is not None:
+            raise DomainError("card_reduced")
         if old.status != Card.Status.ACTIVE:
             raise DomainError("card_inactive")
         new = Card.objects.create(

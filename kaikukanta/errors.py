@@ -40,6 +40,7 @@ MESSAGES = {
     "course_not_offered": _("This venue does not offer courses."),
     "reason_required": _("A reason is required."),
     "card_not_renewable": _("Only an active card can be renewed."),
+    "card_reduced": _("The card's details were removed after the retention period. Register a new card instead."),
     "card_kind_mismatch": _("This action is not available for this kind of card."),
     "idempotency_conflict": _("The idempotency key was already used for a different use."),
     "throttled": _("Too many failed card checks. Wait a minute before checking again."),

@@ -393,6 +393,16 @@ def test_r3_renewal_of_an_expired_card(distributor, office):
     assert expired.valid_until == TODAY + 365 * DAY
 
 
+def test_r13_a_card_reduced_to_statistics_is_neither_renewed_nor_replaced(distributor, office):
+    # Retention cleared its details (birth year and the rest); only a new registration brings the holder back.
+    reduced = CardFactory(office=office, issued_on=TODAY - 1200 * DAY, valid_until=TODAY - 800 * DAY,
+                          birth_year=None, reduced_on=TODAY - DAY)
+    with refused("card_reduced"):
+        services.card_renew(user=distributor, card=reduced, today=TODAY)
+    with refused("card_reduced"):
+        services.card_replace(user=distributor, card=reduced, today=TODAY)
+
+
 def test_r3_renewal_never_shortens(distributor, office):
     long_card = CardFactory(office=office, issued_on=TODAY - DAY, valid_until=TODAY + 500 * DAY)
     services.card_renew(user=distributor, card=long_card, today=TODAY)
