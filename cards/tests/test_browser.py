@@ -9,7 +9,6 @@ missing browser fails.
 import datetime
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,8 +19,6 @@ from cards import numbers
 from cards.models import Card, CardEvent
 from kaikukanta.demo import DEMO_CARDS
 
-CHROMIUM = "/usr/bin/chromium"
-REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
 TIMEOUT_MS = 15_000
 NEW_NUMBER = "BRWSRTST" + numbers.check_character("BRWSRTST")
 REPLACEMENT = "BRWSRNEW" + numbers.check_character("BRWSRNEW")
@@ -29,29 +26,6 @@ REPLACEMENT = "BRWSRNEW" + numbers.check_character("BRWSRNEW")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        if REQUIRED:
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here stay synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -18,42 +18,16 @@ from cards import numbers
 from cards.models import Card, Use
 from kaikukanta.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE
 from kaikukanta.errors import MESSAGES
+from kaikukanta.tests.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
 TIMEOUT_MS = 10_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if REQUIRED:
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is in requirements.txt
-        if REQUIRED:
-            raise
-        pytest.skip("playwright is not installed")
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the tests (and the
-    # database flush after each) are still plain synchronous code.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture(autouse=True)
@@ -269,8 +243,7 @@ def test_camera_button_reads_the_qr_code_url_with_the_vendored_reader(browser, l
     _qr_video(clip, f"https://kaikukanta.example/kortti/{numbers.display(valid)}")
     camera = browser.browser_type.launch(
         executable_path=CHROMIUM,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-              "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
               f"--use-file-for-fake-video-capture={clip}"],
     )
     try:
