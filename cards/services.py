@@ -6,6 +6,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -442,13 +443,16 @@ def use_log(
                 if idempotency_key and (existing := _existing_use(venue, idempotency_key)) is not None:
                     return _replay(existing, **replay)
                 _take_places(locked, _places(children))
-            use = Use.objects.create(
-                card=card, venue=venue, offer=offer, kind=kind, children=children,
-                group_size=group_size if card.kind == Card.Kind.COMMUNITY else None,
-                used_on=used_on, logged_by=user, channel=channel, idempotency_key=idempotency_key,
-                card_kind=card.kind, card_region_id=card.region_id, venue_region_id=venue.region_id,
-                stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
-            )
+            # The row is its own record of who logged what, where and when (R12): no second copy in the
+            # audit log for every ticket. Its later changes (a cancellation) are audited as usual.
+            with disable_auditlog():
+                use = Use.objects.create(
+                    card=card, venue=venue, offer=offer, kind=kind, children=children,
+                    group_size=group_size if card.kind == Card.Kind.COMMUNITY else None,
+                    used_on=used_on, logged_by=user, channel=channel, idempotency_key=idempotency_key,
+                    card_kind=card.kind, card_region_id=card.region_id, venue_region_id=venue.region_id,
+                    stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
+                )
             if card.first_used_on is None or card.first_used_on > used_on:
                 # Guarded in SQL too: a concurrent earlier use on the same card must win.
                 Card.objects.filter(pk=card.pk).filter(

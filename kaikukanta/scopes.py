@@ -7,7 +7,7 @@ the unit (regions, distributors, venues); models are looked up lazily so no app 
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import CharField, Value
+from django.db import connection
 from django.utils import timezone
 
 
@@ -53,9 +53,23 @@ class Scope:
 EMPTY = Scope(None, False, frozenset(), frozenset(), frozenset())
 
 
-def _active(model_label: str, user, today, *fields: str):
-    model = apps.get_model(model_label)
-    return model.objects.filter(user=user, started_on__lte=today).exclude(ended_on__lt=today).values_list(*fields)
+_SCOPE_SQL = None
+
+
+def _scope_sql() -> str:
+    """One UNION over the three membership tables, written out: the ORM would compile it anew on every
+    request (about a fifth of a counter request's work), and the statement never changes."""
+    global _SCOPE_SQL
+    if _SCOPE_SQL is None:
+        tables = {label: apps.get_model(label)._meta.db_table for label in
+                  ("regions.RegionMembership", "distributors.OfficeMembership", "venues.VenueMembership")}
+        in_force = "user_id = %s AND started_on <= %s AND (ended_on IS NULL OR ended_on >= %s)"
+        _SCOPE_SQL = (
+            f'SELECT role, region_id FROM "{tables["regions.RegionMembership"]}" WHERE {in_force} '
+            f"UNION ALL SELECT 'office', office_id FROM \"{tables['distributors.OfficeMembership']}\" WHERE {in_force} "
+            f"UNION ALL SELECT 'venue', venue_id FROM \"{tables['venues.VenueMembership']}\" WHERE {in_force}"
+        )
+    return _SCOPE_SQL
 
 
 def scope_for(user) -> Scope:
@@ -68,15 +82,10 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_kaikukanta_scope", None)
     if cached is not None:
         return cached
-    today = timezone.localdate()
-    regions = _active("regions.RegionMembership", user, today, "role", "region_id")
-    offices = _active("distributors.OfficeMembership", user, today, "office_id").annotate(
-        kind=Value("office", output_field=CharField())
-    ).values_list("kind", "office_id")
-    venues = _active("venues.VenueMembership", user, today, "venue_id").annotate(
-        kind=Value("venue", output_field=CharField())
-    ).values_list("kind", "venue_id")
-    rows = list(regions.union(offices, venues, all=True))
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(_scope_sql(), [user.pk, today, today] * 3)
+        rows = cursor.fetchall()
     national = user.is_superuser or any(kind == "coordinator" for kind, _pk in rows)
     scope = Scope(
         user_id=user.pk,

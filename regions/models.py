@@ -1,7 +1,8 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -133,10 +134,35 @@ class NationalSettings(models.Model):
     def __str__(self) -> str:
         return str(_("National settings"))
 
+    CACHE_KEY = "national-settings:1"
+    CACHE_SECONDS = 300
+
     @classmethod
     def current(cls) -> "NationalSettings":
-        obj, _created = cls.objects.get_or_create(pk=1)
+        """The row, read from the shared cache: every check and log at a counter asks for it.
+
+        ``save()`` and ``delete()`` drop the cached copy (again after the commit, so a reader that raced
+        the change cannot keep the old one); a change made past them (raw SQL) shows within five minutes.
+        """
+        obj = cache.get(cls.CACHE_KEY)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, obj, cls.CACHE_SECONDS)
         return obj
+
+    @classmethod
+    def forget_cached(cls) -> None:
+        cache.delete(cls.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.forget_cached()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached()
+        return result
 
 
 class RegionMembership(models.Model):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cards import numbers
@@ -34,6 +35,11 @@ def mask_number(number: str) -> str:
 def staff_venues(user) -> QuerySet[Venue]:
     """The venues whose counter ``user`` works at today (not the venues a regional contact oversees)."""
     return Venue.objects.filter(pk__in=scope_for(user).venue_ids).select_related("region").order_by("name", "pk")
+
+
+def staff_venue(user, venue_id: int) -> Venue:
+    """One venue whose counter ``user`` works at (404 for any other)."""
+    return get_object_or_404(Venue.objects.select_related("region"), pk=venue_id, pk__in=scope_for(user).venue_ids)
 
 
 def offers_for_venue(user, venue: Venue) -> QuerySet[Offer]:

@@ -27,6 +27,7 @@ from cards import numbers
 from cards.models import Card, Use
 from cards.services import CheckResult, card_check, use_cancel, use_log
 from kaikukanta.errors import MESSAGES, DomainError
+from kaikukanta.scopes import scope_for
 
 from . import selectors, services
 from .forms import CancelForm, CheckForm, LateEntryForm, LogForm, OfferForm, UsesFilterForm
@@ -73,6 +74,18 @@ def _current_venue(request: HttpRequest) -> Venue:
     venue = next((v for v in venues if v.pk == chosen), venues[0])
     venue.staff_venues = venues
     return venue
+
+
+def _counter_venue(request: HttpRequest) -> Venue:
+    """The same venue as ``_current_venue`` with one primary-key read: a check or a log at a busy
+    counter does not list the user's venues (the full page, which offers the switch, does)."""
+    venue_ids = scope_for(request.user).venue_ids
+    chosen = request.session.get(SESSION_VENUE)
+    if chosen not in venue_ids:
+        if len(venue_ids) != 1:
+            return _current_venue(request)  # none (refused) or several: the page's own rule picks
+        chosen = next(iter(venue_ids))
+    return selectors.staff_venue(request.user, chosen)
 
 
 def _result_context(result: CheckResult | None, *, code: str | None = None, number: str = "") -> dict:
@@ -125,6 +138,8 @@ def _counter_context(request: HttpRequest, venue: Venue, **extra) -> dict:
 
 
 def _render_counter(request: HttpRequest, venue: Venue, status: int = 200, **extra) -> HttpResponse:
+    if not hasattr(venue, "staff_venues"):
+        venue = _current_venue(request)
     return render(request, "venues/counter.html", _counter_context(request, venue, **extra), status=status)
 
 
@@ -173,7 +188,7 @@ def select_venue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def check(request: HttpRequest) -> HttpResponse:
     """Check one exact card number (typed, scanned or read from a QR code) at this venue."""
-    venue = _current_venue(request)
+    venue = _counter_venue(request)
     form = CheckForm(request.POST)
     wants_json = _wants_json(request)
     if not form.is_valid():
@@ -218,7 +233,7 @@ def check(request: HttpRequest) -> HttpResponse:
 @require_POST
 def log(request: HttpRequest) -> HttpResponse:
     """Log the use of the card just checked: by default one ticket, no children."""
-    venue = _current_venue(request)
+    venue = _counter_venue(request)
     community = request.POST.get("community") == "1"
     form = LogForm(request.POST, venue=venue, community=community)
     wants_json = _wants_json(request)

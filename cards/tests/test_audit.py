@@ -79,15 +79,17 @@ def test_change_outside_a_request_has_no_actor(card):
     assert entry.changes_dict["postal_code"] == ["", "33100"]
 
 
-def test_use_logging_and_cancellation_are_logged(box_office, card):
+def test_a_use_records_its_logging_and_its_cancellation_is_audited(box_office, card):
     venue = box_office.venue_memberships.get().venue
     with set_actor(box_office):
         use = services.use_log(user=box_office, venue=venue, number=card.number, children=1, today=TODAY)
         services.use_cancel(user=box_office, use=use, reason="Väärä kortti", today=TODAY)
 
-    created, cancelled = _entries(use)
-    assert (created.action, created.actor) == (LogEntry.Action.CREATE, box_office)
-    assert created.changes_dict["children"] == ["None", "1"]
+    # The use row itself records the logging (who, when, where, how); only its change is an audit entry.
+    use.refresh_from_db()
+    assert (use.logged_by, use.venue, use.channel, use.children) == (box_office, venue, Use.Channel.COUNTER, 1)
+    assert use.logged_at is not None
+    [cancelled] = _entries(use)
     assert (cancelled.action, cancelled.actor) == (LogEntry.Action.UPDATE, box_office)
     assert cancelled.changes_dict["cancel_reason"] == ["", "Väärä kortti"]
     assert Use.objects.get(pk=use.pk).is_cancelled

@@ -61,7 +61,9 @@ def test_the_setting_decides_and_a_second_run_changes_nothing():
     card = personal()
 
     assert retention_apply(today=TODAY).reduced == 0
-    NationalSettings.objects.filter(pk=1).update(retention_days=365)
+    rules = NationalSettings.current()
+    rules.retention_days = 365
+    rules.save()
     assert retention_apply(today=TODAY).reduced == 1
     again = retention_apply(today=TODAY)
 
