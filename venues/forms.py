@@ -68,7 +68,7 @@ class CheckForm(AccessibleErrorsMixin, forms.Form):
         return number
 
 
-def _offer_label(offer: Offer) -> str:
+def offer_label(offer: Offer) -> str:
     if offer.quota is None:
         return _("%(title)s (%(kind)s, no limit)") % {"title": offer.title, "kind": offer.get_kind_display()}
     return _("%(title)s (%(kind)s, %(remaining)s of %(quota)s places left)") % {
@@ -78,7 +78,7 @@ def _offer_label(offer: Offer) -> str:
 
 class OfferChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Offer) -> str:
-        return _offer_label(obj)
+        return offer_label(obj)
 
 
 class OfferSelect(forms.Select):
@@ -120,7 +120,7 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
         self.offer_choices = offers
         if offers is not None:
             self.fields["offer"].choices = [("", self.fields["offer"].empty_label)] + [
-                (ModelChoiceIteratorValue(offer.pk, offer), _offer_label(offer)) for offer in offers
+                (ModelChoiceIteratorValue(offer.pk, offer), offer_label(offer)) for offer in offers
             ]
         if community:
             self.fields["children"].label = _("Under-18 clients")

@@ -8,6 +8,7 @@ fragments, without a page reload. The rules are in cards.services and venues.ser
 import csv
 import datetime
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +30,7 @@ from kaikukanta.errors import MESSAGES, DomainError
 from kaikukanta.scopes import scope_for
 
 from . import selectors, services
-from .forms import CancelForm, CheckForm, LateEntryForm, LogForm, OfferForm, UsesFilterForm
+from .forms import CancelForm, CheckForm, LateEntryForm, LogForm, OfferForm, UsesFilterForm, offer_label
 from .models import Offer, Venue
 
 logger = logging.getLogger("kaikukanta.counter")
@@ -125,6 +125,8 @@ def _counter_context(request: HttpRequest, venue: Venue, **extra) -> dict:
         "late_form": LateEntryForm(venue=venue, prefix=LATE_PREFIX),
         "cancel_form": None,
         "cancel_use_id": None,
+        # Filled in by the counter's script after each check (offers come with the check's answer).
+        "log_templates": [LogForm(venue=venue, offers=[], community=community) for community in (False, True)],
     }
     context.update(extra)
     # Without JavaScript the focus lands where the next key press belongs.
@@ -161,6 +163,58 @@ def _use_summary(use: Use) -> str:
     return text
 
 
+def _check_payload(result_ctx: dict, venue: Venue, result: CheckResult | None, day: datetime.date) -> dict:
+    """The answer to a check for the counter's script: data only, no HTML. The page carries the panel and
+    the log forms as ``<template>`` elements rendered once (a busy counter checks a card every few
+    seconds; rendering them on every check was a sixth of its work)."""
+    payload = {key: result_ctx[key] for key in ("valid", "code", "message", "kind", "kind_label",
+                                                 "children_allowed", "region")}
+    valid_until = result_ctx["valid_until"]
+    payload.update({
+        "number": result_ctx["display_number"],
+        "valid_until": valid_until.isoformat() if valid_until else None,
+        "valid_until_display": formats.date_format(valid_until, "SHORT_DATE_FORMAT") if valid_until else "",
+        "throttled": bool(result_ctx.get("throttled")),
+        "log": None,
+    })
+    if result is not None:
+        community = result.kind == Card.Kind.COMMUNITY
+        offers = selectors.counter_offers(venue, day, include_courses=not community)
+        payload["log"] = {
+            "number": result.number,
+            "community": community,
+            "idempotency_key": uuid.uuid4().hex,
+            "offers": [{"id": offer.pk, "kind": offer.kind, "label": offer_label(offer)} for offer in offers],
+        }
+    return payload
+
+
+def _use_description(use: Use) -> str:
+    """``Ticket · community card (group of 3)`` as today's log shows it."""
+    text = str(use.get_kind_display())
+    if use.card_kind == Card.Kind.COMMUNITY:
+        text = f"{text} · {_('community card')}"
+        if use.group_size:
+            text += " (" + ngettext("group of %(n)s", "group of %(n)s", use.group_size) % {"n": use.group_size} + ")"
+    return text
+
+
+def _today_row(use: Use) -> dict:
+    """A new line of today's log, filled into the page's row template by the counter's script."""
+    today = timezone.localdate()
+    return {
+        "id": use.pk,
+        "time": formats.time_format(timezone.localtime(use.logged_at), "H:i"),
+        "visit_on": "" if use.used_on == today else _("visit on %(date)s") % {
+            "date": formats.date_format(use.used_on, "SHORT_DATE_FORMAT")},
+        "number": selectors.mask_number(use.card.number),
+        "use": _use_description(use),
+        "offer": use.offer.title if use.offer_id else "",
+        "children": use.children,
+        "cancel_url": reverse("venues:cancel", args=[use.pk]),
+    }
+
+
 # --- the counter ---------------------------------------------------------------------------------
 
 
@@ -194,7 +248,7 @@ def check(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         if wants_json:
             return JsonResponse({"valid": False, "code": "invalid", "message": form.errors["number"][0],
-                                 "status_html": "", "actions_html": ""}, status=400)
+                                 "throttled": False, "log": None}, status=400)
         return _render_counter(request, venue, status=400, check_form=form)
     number = form.cleaned_data["number"]
     day = timezone.localdate()
@@ -212,20 +266,12 @@ def check(request: HttpRequest) -> HttpResponse:
         status = exc.http_status
     else:
         result_ctx = _result_context(result)
-        if result.valid:
+        if result.valid and not wants_json:
             log_form = _log_form_for(venue, result, day)
     if wants_json:
-        fragment_ctx = {"venue": venue, "result": result_ctx, "log_form": log_form, "js": True}
-        payload = {
-            key: result_ctx[key] for key in ("valid", "code", "message", "kind", "children_allowed", "region")
-        }
-        payload.update({
-            "number": result_ctx["display_number"],
-            "valid_until": result_ctx["valid_until"].isoformat() if result_ctx["valid_until"] else None,
-            "status_html": render_to_string("venues/_result_status.html", fragment_ctx, request),
-            "actions_html": render_to_string("venues/_log_form.html", fragment_ctx, request),
-        })
-        return JsonResponse(payload, status=status)
+        valid = result_ctx["valid"] and result is not None
+        return JsonResponse(_check_payload(result_ctx, venue, result if valid else None, day),
+                            status=status)
     return _render_counter(request, venue, status=status, result=result_ctx, log_form=log_form)
 
 
@@ -268,10 +314,7 @@ def log(request: HttpRequest) -> HttpResponse:
                                        "kind": Card.Kind.COMMUNITY if community else Card.Kind.PERSONAL})
     message = _use_summary(use)
     if wants_json:
-        use.card_number = use.card.number
-        row_html = render_to_string("venues/_today_row.html", {"use": use, "venue": venue, "today": use.used_on,
-                                                               "fresh": True}, request)
-        return JsonResponse({"ok": True, "use": use.pk, "message": message, "row_html": row_html}, status=201)
+        return JsonResponse({"ok": True, "use": use.pk, "message": message, "row": _today_row(use)}, status=201)
     messages.success(request, message)
     return redirect("venues:counter")
 

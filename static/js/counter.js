@@ -1,6 +1,6 @@
 /* The venue counter, progressively enhanced: Enter checks a card with a fetch (no reload), the answer
- * panel comes as server-rendered HTML, one more Enter logs the ticket, and focus returns to the number
- * field for the next card. A "Scan with camera" button reads the card's QR code with the browser's
+ * (data only) fills the panel and the log form the page carries as <template> elements, one more Enter
+ * logs the ticket, and focus returns to the number field for the next card. A "Scan with camera" button reads the card's QR code with the browser's
  * BarcodeDetector, or with the vendored barcode-detector ponyfill (zxing-wasm) where there is none.
  * Without JavaScript the same forms post normally. */
 (function () {
@@ -72,6 +72,81 @@
     focusNumber(false);
   }
 
+  function fromTemplate(id) {
+    return document.getElementById(id).content.firstElementChild.cloneNode(true);
+  }
+
+  var ICONS = { valid: "\u2713", refused: "\u2717", throttled: "\u23F8" };
+
+  /* The valid/refused panel: colour, icon and words, the reason in plain words, the card's facts. */
+  function renderPanel(data) {
+    var state = data.valid ? "valid" : (data.throttled ? "throttled" : "refused");
+    var panel = fromTemplate("tpl-result");
+    panel.classList.add("is-" + state);
+    panel.dataset.valid = data.valid ? "true" : "false";
+    panel.dataset.code = data.code || "";
+    panel.querySelector(".icon").textContent = ICONS[state];
+    panel.querySelector(".verdict-text").textContent = root.dataset["msg" + state.charAt(0).toUpperCase() + state.slice(1)];
+    var reason = panel.querySelector(".reason");
+    if (data.valid) { reason.remove(); } else { reason.textContent = data.message || ""; }
+    panel.querySelectorAll("[data-field]").forEach(function (group) {
+      var name = group.dataset.field;
+      var value = data[name];
+      var wrongKind = group.dataset.kind && group.dataset.kind !== data.kind;
+      if ((name === "children_allowed" && (!data.valid || wrongKind)) || value === null || value === undefined ||
+          value === "") {
+        group.remove();
+        return;
+      }
+      group.querySelector("dd").textContent = String(value);
+    });
+    statusBox.replaceChildren(panel);
+  }
+
+  /* The log form for this card: the number and a fresh idempotency key, today's offers with places left. */
+  function renderLogForm(log) {
+    var form = fromTemplate(log.community ? "tpl-log-community" : "tpl-log-personal");
+    form.querySelector("input[name=number]").value = log.number;
+    form.querySelector("input[name=idempotency_key]").value = log.idempotency_key;
+    var select = form.querySelector("select[name=offer]");
+    if (select) {
+      while (select.options.length > 1) { select.remove(1); }
+      log.offers.forEach(function (offer) {
+        var option = new Option(offer.label, String(offer.id));
+        option.dataset.kind = offer.kind;
+        select.add(option);
+      });
+      select.closest(".offer-field").hidden = log.offers.length === 0;
+    }
+    actionsBox.replaceChildren(form);
+    return form;
+  }
+
+  /* A new first line of today's log, with its own cancel form. */
+  function addTodayRow(row) {
+    if (!todayRows) { return; }
+    var tr = fromTemplate("tpl-today-row");
+    tr.id = "use-" + row.id;
+    tr.querySelector(".row-time").textContent = row.time;
+    tr.querySelectorAll(".row-visit").forEach(function (el) { if (!row.visit_on) { el.remove(); } });
+    var visit = tr.querySelector("small.row-visit");
+    if (visit) { visit.textContent = row.visit_on; }
+    tr.querySelector(".number").textContent = row.number;
+    tr.querySelector(".row-use").textContent = row.use;
+    tr.querySelectorAll(".row-offer").forEach(function (el) { if (!row.offer) { el.remove(); } });
+    var offer = tr.querySelector("small.row-offer");
+    if (offer) { offer.textContent = row.offer; }
+    tr.querySelector(".row-children").textContent = String(row.children);
+    var form = tr.querySelector("form");
+    form.action = row.cancel_url;
+    var input = form.querySelector("input[type=text]");
+    input.name = "cancel-" + row.id + "-reason";
+    input.id = "id_cancel-" + row.id + "-reason";
+    form.querySelector("label").htmlFor = input.id;
+    todayRows.insertBefore(tr, todayRows.firstChild);
+    if (todayEmpty) { todayEmpty.hidden = true; }
+  }
+
   // --- check ---------------------------------------------------------------------------------
 
   checkForm.addEventListener("submit", function (event) {
@@ -87,16 +162,10 @@
       busy = false;
       statusBox.classList.remove("pending");
       var data = answer.data;
-      statusBox.innerHTML = data.status_html || "";
-      actionsBox.innerHTML = data.actions_html || "";
-      if (!data.status_html && data.message) {
-        var p = document.createElement("p");
-        p.className = "check-panel is-refused reason";
-        p.textContent = data.message;
-        statusBox.appendChild(p);
-      }
-      var logForm = document.getElementById("log-form");
-      if (data.valid && logForm) {
+      renderPanel(data);
+      actionsBox.innerHTML = "";
+      var logForm = data.valid && data.log ? renderLogForm(data.log) : null;
+      if (logForm) {
         var target = logForm.dataset.community === "1"
           ? logForm.querySelector("input[name=group_size]")
           : logForm.querySelector(".log-button");
@@ -133,10 +202,7 @@
       var data = answer.data;
       if (!data.ok) { showLogError(form, data); return; }
       confirmation.textContent = "✓ " + data.message;
-      if (data.row_html && todayRows) {
-        todayRows.insertAdjacentHTML("afterbegin", data.row_html);
-        if (todayEmpty) { todayEmpty.hidden = true; }
-      }
+      if (data.row) { addTodayRow(data.row); }
       clearResult();
       focusNumber(true);
     }).catch(function () {

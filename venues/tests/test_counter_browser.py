@@ -169,6 +169,21 @@ def test_vapriikki_logs_a_community_card_with_group_and_clients(counter_page):
     use = Use.objects.filter(card__number=community).latest("pk")
     assert (use.group_size, use.children, use.kind) == (3, 2, "ticket")
 
+    # The new first line of today's log, and its own cancel form, reached with the keyboard.
+    row = page.locator(f"#use-{use.pk}")
+    assert " ".join(row.locator("td").nth(2).inner_text().split()) == "ticket · community card (group of 3)"
+    assert row.locator("td").nth(3).inner_text() == "2"
+    _tab_to(page, f"#use-{use.pk} summary", limit=20)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert _active(page, f"el.id === 'id_cancel-{use.pk}-reason'")
+    page.keyboard.type("Väärä ryhmä")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    use.refresh_from_db()
+    assert (use.cancel_reason, use.cancelled_at is not None) == ("Väärä ryhmä", True)
+    assert "Väärä ryhmä" in page.locator(f"#use-{use.pk}").inner_text()
+
 
 def test_opisto_logs_a_course_place_and_refuses_children_on_it(counter_page):
     page = counter_page("kohde-opisto")
