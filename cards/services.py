@@ -322,7 +322,10 @@ def _evaluate(card: Card | None, venue: Venue, day: datetime.date) -> str | None
 
 
 def _find_card(number: str) -> Card | None:
-    return Card.objects.select_related("region").filter(number=number).first()
+    try:
+        return Card.objects.select_related("region").get(number=number)  # unique: no ORDER BY ... LIMIT
+    except Card.DoesNotExist:
+        return None
 
 
 THROTTLE_WINDOW_SECONDS = 60
@@ -405,13 +408,26 @@ def use_log(
     idempotency_key = (idempotency_key or "")[:64]
     replay = {"number": normalized, "kind": kind, "children": children, "group_size": group_size,
               "offer": offer, "used_on": requested_on}
-    if idempotency_key:
-        existing = _existing_use(venue, idempotency_key)
-        if existing is not None:
+    try:
+        return _new_use(user=user, venue=venue, normalized=normalized, kind=kind, children=children,
+                        group_size=group_size, offer=offer, used_on=used_on, day=day,
+                        idempotency_key=idempotency_key, channel=channel, replay=replay)
+    except DomainError as exc:
+        # A repeated submission (a retry after a lost answer) returns the first use even when the card,
+        # the quota or the throttle would refuse a new one now. Looked up only after a refusal, so the
+        # common case, a new key, costs no query for it.
+        if idempotency_key and (existing := _existing_use(venue, idempotency_key)) is not None:
             return _replay(existing, **replay)
+        if exc.code in LOOKUP_FAILURES:
+            _count_failure(user)
+        raise
+
+
+def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, group_size: int | None,
+             offer: Offer | None, used_on: datetime.date, day: datetime.date, idempotency_key: str, channel: str,
+             replay: dict) -> Use:
     _check_throttle(user)
     if not numbers.is_valid(normalized):
-        _count_failure(user)
         raise DomainError("card_number_invalid")
     rules = NationalSettings.current()
     if used_on > day:
@@ -425,8 +441,6 @@ def use_log(
     card = _find_card(normalized)
     code = _evaluate(card, venue, used_on)
     if code:
-        if code in LOOKUP_FAILURES:
-            _count_failure(user)
         raise DomainError(code)
     _check_kind_rules(card=card, venue=venue, kind=kind, children=children, group_size=group_size, rules=rules)
     if offer is not None and (

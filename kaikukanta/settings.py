@@ -124,6 +124,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env("DATABASE_CONN_MAX_AGE")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES and env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
+    # Parameters travel apart from the statement, so psycopg prepares a statement run often (the counter's
+    # card lookup, check record and use insert) once per connection instead of PostgreSQL planning it on
+    # every request. Turn off behind a transaction-pooling PgBouncer older than 1.21.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

@@ -613,3 +613,30 @@ def test_csv_export_is_streamed_for_excel_with_masked_numbers(client_staff, hist
 def test_mask_number():
     assert mask_number("ABCDEFGHJ") == "ABC-•••-GHJ"
     assert mask_number("abc-def-ghj") == "ABC-•••-GHJ"
+
+
+# --- the counter's query budget (DESIGN §9: a check and a log in a few statements) ------------------
+
+
+def test_a_check_and_a_log_take_a_fixed_small_number_of_statements(client_staff, card, venue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Card.objects.filter(pk=card.pk).update(first_used_on=timezone.localdate() - datetime.timedelta(days=3))
+    assert client_staff.get(reverse("venues:counter")).status_code == 200  # warms the session and the settings
+    with CaptureQueriesContext(connection) as check:
+        assert client_staff.post(reverse("venues:check"), {"number": card.number}, **JSON).status_code == 200
+    with CaptureQueriesContext(connection) as log:
+        assert _log(client_staff, card.number, key="budget").status_code == 201
+
+    def tables(captured):
+        return [re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', q["sql"]).group(1) if re.search(
+            r'(?:FROM|INTO|UPDATE) "(\w+)"', q["sql"]) else q["sql"].split()[0] for q in captured.captured_queries]
+
+    # user, memberships (one UNION), venue, card, the check record, today's offers
+    assert tables(check) == ["auth_user", "regions_regionmembership", "venues_venue", "cards_card", "cards_cardcheck",
+                             "venues_offer"]
+    # user, memberships, venue, card, then the use in its own transaction (no idempotency lookup for a new key;
+    # the card's first use is already known)
+    assert [t for t in tables(log) if not t.startswith(("SAVEPOINT", "RELEASE"))] == [
+        "auth_user", "regions_regionmembership", "venues_venue", "cards_card", "cards_use"]
