@@ -14,6 +14,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from distributors.models import Office
+from kaikukanta import rows
 from kaikukanta.errors import DomainError
 from kaikukanta.scopes import scope_for
 from regions.models import Municipality, NationalSettings, Region
@@ -322,10 +323,7 @@ def _evaluate(card: Card | None, venue: Venue, day: datetime.date) -> str | None
 
 
 def _find_card(number: str) -> Card | None:
-    try:
-        return Card.objects.select_related("region").get(number=number)  # unique: no ORDER BY ... LIMIT
-    except Card.DoesNotExist:
-        return None
+    return rows.one(Card, "number", number, related="region")  # select_related("region"), SQL written once
 
 
 THROTTLE_WINDOW_SECONDS = 60

@@ -121,6 +121,9 @@ class NationalSettings(models.Model):
     late_entry_days = models.PositiveIntegerField(_("late-entry window (days)"), default=30)
     retention_days = models.PositiveIntegerField(_("retention after expiry (days)"), default=730)
 
+    CACHE_KEY = "national-settings:1"
+    CACHE_SECONDS = 300
+
     class Meta:
         verbose_name = _("national settings")
         verbose_name_plural = _("national settings")
@@ -134,8 +137,14 @@ class NationalSettings(models.Model):
     def __str__(self) -> str:
         return str(_("National settings"))
 
-    CACHE_KEY = "national-settings:1"
-    CACHE_SECONDS = 300
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.forget_cached()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached()
+        return result
 
     @classmethod
     def current(cls) -> "NationalSettings":
@@ -154,15 +163,6 @@ class NationalSettings(models.Model):
     def forget_cached(cls) -> None:
         cache.delete(cls.CACHE_KEY)
         transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self.forget_cached()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.forget_cached()
-        return result
 
 
 class RegionMembership(models.Model):

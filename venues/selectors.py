@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
 from cards import numbers
 from cards.models import Card, Use
+from kaikukanta import rows
 from kaikukanta.models import Invitation
 from kaikukanta.scopes import scope_for
 from regions.models import NationalSettings
@@ -39,7 +40,10 @@ def staff_venues(user) -> QuerySet[Venue]:
 
 def staff_venue(user, venue_id: int) -> Venue:
     """One venue whose counter ``user`` works at (404 for any other)."""
-    return get_object_or_404(Venue.objects.select_related("region"), pk=venue_id, pk__in=scope_for(user).venue_ids)
+    venue = rows.one(Venue, "id", venue_id, related="region") if venue_id in scope_for(user).venue_ids else None
+    if venue is None:
+        raise Http404
+    return venue
 
 
 def offers_for_venue(user, venue: Venue) -> QuerySet[Offer]:

@@ -4,6 +4,7 @@ import pytest
 
 from regions.models import NationalSettings
 
+
 @pytest.mark.django_db
 def test_national_settings_are_read_from_the_cache_and_a_save_replaces_them(django_assert_num_queries):
     first = NationalSettings.current()

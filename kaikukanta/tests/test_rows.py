@@ -1,0 +1,58 @@
+"""``kaikukanta.rows.one`` reads the same instances as the ORM, the joined row included."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+
+from cards.models import Card
+from cards.tests.factories import CardFactory
+from kaikukanta import rows
+from kaikukanta.auth_backends import AuthenticationBackend, ModelBackend
+from regions.tests.factories import UserFactory
+from venues.models import Venue
+from venues.tests.factories import VenueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance: Model) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_a_card_and_its_region_equal_the_orms_in_one_statement(django_assert_num_queries):
+    card = CardFactory(children=2, postal_code="33100", wellbeing_at_issue=3)
+    expected = Card.objects.select_related("region").get(pk=card.pk)
+
+    with django_assert_num_queries(1):
+        found = rows.one(Card, "number", card.number, related="region")
+        region = found.region
+
+    assert _fields(found) == _fields(expected)
+    assert _fields(region) == _fields(expected.region)
+    assert isinstance(found.issued_on, datetime.date)
+    assert found._state.adding is False
+    assert found._state.db == "default"
+
+
+def test_a_pop_up_venue_has_no_region_and_an_unknown_key_no_row(django_assert_num_queries):
+    popup = VenueFactory(is_popup=True, region=None, active_until=datetime.date(2030, 1, 1))
+    with django_assert_num_queries(1):
+        found = rows.one(Venue, "id", popup.pk, related="region")
+        assert found.region is None
+    assert _fields(found) == _fields(Venue.objects.get(pk=popup.pk))
+    assert rows.one(Card, "number", "NOSUCHNUM", related="region") is None
+
+
+@pytest.mark.parametrize("backend_class", [ModelBackend, AuthenticationBackend])
+def test_the_session_user_is_read_once_and_only_if_active(backend_class, django_assert_num_queries):
+    user = UserFactory()
+    backend = backend_class()
+    with django_assert_num_queries(1):
+        found = backend.get_user(str(user.pk))
+    assert _fields(found) == _fields(get_user_model().objects.get(pk=user.pk))
+    assert backend.get_user("not-a-number") is None
+    assert backend.get_user(user.pk + 1000) is None
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
