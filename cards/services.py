@@ -6,7 +6,6 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -358,8 +357,7 @@ def card_check(*, user, venue: Venue, number: str, channel: str = Use.Channel.CO
         _check_throttle(user)
     except DomainError:
         # A blocked attempt is still a check at the counter (R12): keep who tried which number.
-        CardCheck.objects.create(user=user, venue=venue, number=(number or "")[:40], result="throttled",
-                                 channel=channel)
+        rows.insert(CardCheck(user=user, venue=venue, number=(number or "")[:40], result="throttled", channel=channel))
         logger.warning("card checks throttled for user %s at venue %s", user.pk, venue.pk)
         raise
     normalized = numbers.normalize(number)
@@ -369,8 +367,8 @@ def card_check(*, user, venue: Venue, number: str, channel: str = Use.Channel.CO
     else:
         card = _find_card(normalized)
         code = _evaluate(card, venue, day)
-    CardCheck.objects.create(user=user, venue=venue, number=(number or "")[:40], card=card,
-                             result=code or "valid", channel=channel)
+    rows.insert(CardCheck(user=user, venue=venue, number=(number or "")[:40], card=card, result=code or "valid",
+                          channel=channel))
     if code is not None:
         _count_failure(user)
     return CheckResult(number=normalized, card=card, valid=code is None, code=code)
@@ -456,15 +454,15 @@ def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, g
                     return _replay(existing, **replay)
                 _take_places(locked, _places(children))
             # The row is its own record of who logged what, where and when (R12): no second copy in the
-            # audit log for every ticket. Its later changes (a cancellation) are audited as usual.
-            with disable_auditlog():
-                use = Use.objects.create(
-                    card=card, venue=venue, offer=offer, kind=kind, children=children,
-                    group_size=group_size if card.kind == Card.Kind.COMMUNITY else None,
-                    used_on=used_on, logged_by=user, channel=channel, idempotency_key=idempotency_key,
-                    card_kind=card.kind, card_region_id=card.region_id, venue_region_id=venue.region_id,
-                    stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
-                )
+            # audit log for every ticket (rows.insert sends no signals). Its later changes (a cancellation)
+            # are audited as usual.
+            use = rows.insert(Use(
+                card=card, venue=venue, offer=offer, kind=kind, children=children,
+                group_size=group_size if card.kind == Card.Kind.COMMUNITY else None,
+                used_on=used_on, logged_by=user, channel=channel, idempotency_key=idempotency_key,
+                card_kind=card.kind, card_region_id=card.region_id, venue_region_id=venue.region_id,
+                stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
+            ))
             if card.first_used_on is None or card.first_used_on > used_on:
                 # Guarded in SQL too: a concurrent earlier use on the same card must win.
                 Card.objects.filter(pk=card.pk).filter(

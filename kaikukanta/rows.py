@@ -76,3 +76,53 @@ def one(model: type[Model], key: str, value, *, related: str | None = None, usin
             other = relation.related_model.from_db(using, other_names, _convert(rest, other_converters, connection))
         relation.set_cached_value(instance, other)
     return instance
+
+
+@lru_cache(maxsize=32)
+def _many_plan(model: type[Model], where: str, order_by: str, alias: str):
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    sql = (f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(model._meta.db_table)}"
+           f" WHERE {where} ORDER BY {order_by}")
+    return sql, [field.attname for field in fields], [_converters(connection, model, field) for field in fields]
+
+
+def many(model: type[Model], where: str, params: list, *, order_by: str, using: str = DEFAULT_DB_ALIAS) -> list:
+    """The ``model`` rows matching ``where`` (SQL over the model's own columns, ``%s`` parameters), in order."""
+    sql, names, converters = _many_plan(model, where, order_by, using)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [model.from_db(using, names, _convert(row, converters, connection)) for row in found]
+
+
+@lru_cache(maxsize=32)
+def _insert_plan(model: type[Model], alias: str):
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
+           f" VALUES ({', '.join(['%s'] * len(fields))})")
+    returning = connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
+    return sql, fields, returning
+
+
+def insert(instance: Model, *, using: str = DEFAULT_DB_ALIAS) -> Model:
+    """INSERT ``instance`` (a new row with an automatic primary key) as ``save()`` would, without its
+    signals: for the counter's own records (a check, a logged use), which nothing else listens to."""
+    model = type(instance)
+    sql, fields, returning = _insert_plan(model, using)
+    connection = connections[using]
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection=connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(
+            cursor, model._meta.db_table, model._meta.pk.column)
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = using
+    return instance

@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
@@ -53,10 +54,14 @@ def offers_for_venue(user, venue: Venue) -> QuerySet[Offer]:
 
 def counter_offers(venue: Venue, day: datetime.date, *, include_courses: bool = True) -> list[Offer]:
     """Offers the counter can log on today: current and not sold out (R10)."""
-    qs = Offer.objects.filter(venue=venue).current_on(day).filter(Q(quota__isnull=True) | Q(used_count__lt=F("quota")))
+    # Asked on every valid check: read through rows.many (its SQL written once), not a compiled queryset.
+    where = "venue_id = %s AND starts_on <= %s AND ends_on >= %s AND (quota IS NULL OR used_count < quota)"
+    day_value = connection.ops.adapt_datefield_value(day)
+    params = [venue.pk, day_value, day_value]
     if not include_courses:
-        qs = qs.exclude(kind=Offer.Kind.COURSE)
-    return list(qs.order_by("starts_on", "title", "pk"))
+        where += " AND kind <> %s"
+        params.append(Offer.Kind.COURSE.value)
+    return rows.many(Offer, where, params, order_by="starts_on, title, id")
 
 
 def _uses_base(user, venue: Venue) -> QuerySet[Use]:

@@ -6,13 +6,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Model
 
-from cards.models import Card
+from cards.models import Card, CardCheck
 from cards.tests.factories import CardFactory
 from kaikukanta import rows
 from kaikukanta.auth_backends import AuthenticationBackend, ModelBackend
 from regions.tests.factories import UserFactory
-from venues.models import Venue
-from venues.tests.factories import VenueFactory
+from venues.models import Offer, Venue
+from venues.tests.factories import OfferFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,33 @@ def test_the_session_user_is_read_once_and_only_if_active(backend_class, django_
     assert backend.get_user(user.pk + 1000) is None
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
     assert backend.get_user(user.pk) is None
+
+
+def test_insert_writes_the_row_save_would_in_one_statement(django_assert_num_queries):
+    card = CardFactory()
+    user = UserFactory()
+    venue = VenueFactory(region=card.region)
+    check = CardCheck(user=user, venue=venue, number=card.number, card=card, result="valid")
+
+    with django_assert_num_queries(1):
+        rows.insert(check)
+
+    stored = CardCheck.objects.get()
+    assert check.pk == stored.pk
+    assert check._state.adding is False
+    assert check.at is not None  # auto_now_add, as save() sets it
+    assert _fields(stored) == _fields(check)
+
+
+def test_many_reads_the_rows_in_order(django_assert_num_queries):
+    venue = VenueFactory()
+    later = OfferFactory(venue=venue, title="B", starts_on=datetime.date(2026, 2, 1))
+    first = OfferFactory(venue=venue, title="A", starts_on=datetime.date(2026, 1, 1))
+    OfferFactory(title="Other venue")
+
+    with django_assert_num_queries(1):
+        found = rows.many(Offer, "venue_id = %s", [venue.pk], order_by="starts_on, title, id")
+
+    assert [offer.pk for offer in found] == [first.pk, later.pk]
+    assert [_fields(offer) for offer in found] == [_fields(Offer.objects.get(pk=first.pk)),
+                                                    _fields(Offer.objects.get(pk=later.pk))]
