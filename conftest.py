@@ -4,10 +4,15 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttle counters and other cached state never leak between tests."""
+    """Throttle counters and other cached state (the national settings a process holds included) never
+    leak between tests: a test's rolled-back change must not outlive it."""
+    from regions.models import _local_settings
+
     cache.clear()
+    _local_settings.clear()
     yield
     cache.clear()
+    _local_settings.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -564,6 +564,7 @@ def main() -> None:
         database = urlsplit(url).path.lstrip("/")
         for mode, level in levels:
             before = cpu_snapshot(process.pid, database)
+            own_before = sum(os.times()[:2])
             if mode == "clients":
                 samples, seconds = run_clients(args.port, session, cards, int(level), args.warmup, args.duration)
                 label = f"HTTP, {int(level)} client{'s' if level > 1 else ''}"
@@ -571,6 +572,7 @@ def main() -> None:
                 samples, seconds = run_rate(args.port, session, cards, level, args.warmup, args.duration)
                 label = f"HTTP, {level:g} pairs/s offered"
             used = cpu_used(before, cpu_snapshot(process.pid, database))
+            used["clients"] = sum(os.times()[:2]) - own_before  # this process: the load generator itself
             cpu.append((label, {part: 1000 * value / max(samples.all_pairs, 1) for part, value in used.items()}))
             results.append((mode, level, label, samples))
             print(row(label, samples, seconds), flush=True)
@@ -602,7 +604,7 @@ def main() -> None:
         total = per_pair["app"] + per_pair["db"]
         print(f"  {label}: app {per_pair['app']:.1f} ms + database {per_pair['db']:.1f} ms = "
               f"{total:.1f} ms CPU -> at most {os.cpu_count() * 1000 / total:.0f} uses/s on {os.cpu_count()} "
-              f"otherwise idle cores")
+              f"otherwise idle cores; the load generator used {per_pair['clients']:.1f} ms more on the same cores")
     import timeit
 
     calibration = min(timeit.repeat("sum(range(10**6))", number=5, repeat=5)) / 5 * 1000

@@ -1,4 +1,5 @@
 import datetime
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -109,6 +110,9 @@ class Municipality(models.Model):
         return self.name_sv if get_language() == "sv" and self.name_sv else self.name_fi
 
 
+_local_settings: dict = {}  # {"held": (valid until (monotonic), NationalSettings)}, per process
+
+
 class NationalSettings(models.Model):
     """The single row of national rule parameters (child age limit, windows, retention…)."""
 
@@ -123,6 +127,7 @@ class NationalSettings(models.Model):
 
     CACHE_KEY = "national-settings:1"
     CACHE_SECONDS = 300
+    LOCAL_SECONDS = 10
 
     class Meta:
         verbose_name = _("national settings")
@@ -148,21 +153,28 @@ class NationalSettings(models.Model):
 
     @classmethod
     def current(cls) -> "NationalSettings":
-        """The row, read from the shared cache: every check and log at a counter asks for it.
+        """The row, read from the shared cache and kept in the process for a few seconds: every check
+        and log at a counter asks for it.
 
-        ``save()`` and ``delete()`` drop the cached copy (again after the commit, so a reader that raced
-        the change cannot keep the old one); a change made past them (raw SQL) shows within five minutes.
+        ``save()`` and ``delete()`` drop the cached copies (the shared one again after the commit, so a
+        reader that raced the change cannot keep the old one); other processes see a change within
+        ``LOCAL_SECONDS``, a change made past them (raw SQL) within ``CACHE_SECONDS``.
         """
+        held = _local_settings.get("held")
+        if held is not None and held[0] > time.monotonic():
+            return held[1]
         obj = cache.get(cls.CACHE_KEY)
         if obj is None:
             obj, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, obj, cls.CACHE_SECONDS)
+        _local_settings["held"] = (time.monotonic() + cls.LOCAL_SECONDS, obj)
         return obj
 
     @classmethod
     def forget_cached(cls) -> None:
+        _local_settings.clear()
         cache.delete(cls.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
+        transaction.on_commit(lambda: (_local_settings.clear(), cache.delete(cls.CACHE_KEY)))
 
 
 class RegionMembership(models.Model):

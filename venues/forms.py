@@ -105,7 +105,8 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
                     "with their own card)."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "narrow"}),
     )
-    offer = OfferChoiceField(label=_("Offer"), queryset=Offer.objects.none(), required=False,
+    # Any offer parses; one of another venue is refused in clean_offer (no per-form queryset to build).
+    offer = OfferChoiceField(label=_("Offer"), queryset=Offer.objects.all(), required=False,
                              empty_label=_("No specific offer"), widget=OfferSelect)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
@@ -115,8 +116,6 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.venue = venue
         self.community = community
-        # Any offer of this venue parses; whether it is current and of the right kind is a rule (use_log).
-        self.fields["offer"].queryset = Offer.objects.filter(venue=venue)
         self.offer_choices = offers
         if offers is not None:
             self.fields["offer"].choices = [("", self.fields["offer"].empty_label)] + [
@@ -131,6 +130,13 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
     @property
     def show_kind(self) -> bool:
         return self.venue.offers_courses and not self.community
+
+    def clean_offer(self) -> Offer | None:
+        """Any offer of this venue parses; whether it is current and of the right kind is a rule (use_log)."""
+        offer = self.cleaned_data.get("offer")
+        if offer is not None and offer.venue_id != self.venue.pk:
+            raise forms.ValidationError(self.fields["offer"].error_messages["invalid_choice"], code="invalid_choice")
+        return offer
 
     def use_kwargs(self) -> dict:
         data = self.cleaned_data
