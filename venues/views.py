@@ -1,8 +1,9 @@
 """Venue staff pages: the counter (check a card, log a use), today's log, offers and the venue's uses.
 
 Every page works with plain form posts; static/js/counter.js enhances the counter so that a check
-and a log are fetches answered with JSON (``Accept: application/json``) holding server-rendered
-fragments, without a page reload. The rules are in cards.services and venues.services.
+and a log are fetches answered with data-only JSON (``Accept: application/json``) that the script
+fills into the ``<template>`` elements the page carries, without a page reload. The rules are in
+cards.services and venues.services.
 """
 
 import csv
