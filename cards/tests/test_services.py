@@ -850,6 +850,39 @@ def test_r11_repeated_submission_returns_the_same_use(box_office, venue, card):
     assert offer.used_count == 2
 
 
+def test_r11_repeat_of_the_last_place_returns_the_use_not_a_quota_refusal(box_office, venue, card):
+    offer = OfferFactory(venue=venue, quota=1)
+    first = _log(box_office, venue, card, offer=offer, idempotency_key="last-place")
+    before = _state()
+
+    assert _log(box_office, venue, card, offer=offer, idempotency_key="last-place").pk == first.pk
+    assert _state() == before
+
+
+def test_r11_repeat_after_the_card_was_inactivated_returns_the_use_and_counts_no_failure(
+    box_office, distributor, venue, card
+):
+    first = _log(box_office, venue, card, idempotency_key="k-lost")
+    services.card_inactivate(user=distributor, card=card, reason=Card.InactiveReason.LOST, today=TODAY)
+    before = _state()
+
+    assert _log(box_office, venue, card, idempotency_key="k-lost").pk == first.pk
+    assert _state() == before
+    assert cache.get(services._throttle_key(box_office)) is None
+    with refused("card_inactive"):  # a new submission is refused, and counted
+        _log(box_office, venue, card, idempotency_key="k-new")
+    assert cache.get(services._throttle_key(box_office)) == 1
+
+
+def test_r11_repeat_while_throttled_returns_the_use(box_office, venue, card, settings):
+    first = _log(box_office, venue, card, idempotency_key="k-busy")
+    cache.set(services._throttle_key(box_office), settings.CARD_CHECK_FAILURES_PER_MINUTE, 60)
+
+    assert _log(box_office, venue, card, idempotency_key="k-busy").pk == first.pk
+    with refused("throttled"):
+        _log(box_office, venue, card, idempotency_key="k-other")
+
+
 def test_r11_repeat_next_day_without_date_returns_the_same_use(box_office, venue, card):
     first = _log(box_office, venue, card, idempotency_key="k1")
     assert _log(box_office, venue, card, idempotency_key="k1", today=TODAY + DAY).pk == first.pk
