@@ -13,6 +13,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cards import numbers
 from cards.models import Card, Use
@@ -32,6 +34,16 @@ def mask_number(number: str) -> str:
     if len(groups) < 3:
         return MASK
     return "-".join([groups[0], *([MASK] * (len(groups) - 2)), groups[-1]])
+
+
+def use_description(use: Use) -> str:
+    """``ticket · community card (group of 3)``: a use in today's log, on the page and in the script's rows."""
+    text = str(use.get_kind_display())
+    if use.card_kind == Card.Kind.COMMUNITY:
+        text = f"{text} · {_('community card')}"
+        if use.group_size:
+            text += " (" + ngettext("group of %(n)s", "group of %(n)s", use.group_size) % {"n": use.group_size} + ")"
+    return text
 
 
 def staff_venues(user) -> QuerySet[Venue]:

@@ -190,16 +190,6 @@ def _check_payload(result_ctx: dict, venue: Venue, result: CheckResult | None, d
     return payload
 
 
-def _use_description(use: Use) -> str:
-    """``Ticket · community card (group of 3)`` as today's log shows it."""
-    text = str(use.get_kind_display())
-    if use.card_kind == Card.Kind.COMMUNITY:
-        text = f"{text} · {_('community card')}"
-        if use.group_size:
-            text += " (" + ngettext("group of %(n)s", "group of %(n)s", use.group_size) % {"n": use.group_size} + ")"
-    return text
-
-
 def _today_row(use: Use) -> dict:
     """A new line of today's log, filled into the page's row template by the counter's script."""
     today = timezone.localdate()
@@ -209,7 +199,7 @@ def _today_row(use: Use) -> dict:
         "visit_on": "" if use.used_on == today else _("visit on %(date)s") % {
             "date": formats.date_format(use.used_on, "SHORT_DATE_FORMAT")},
         "number": selectors.mask_number(use.card.number),
-        "use": _use_description(use),
+        "use": selectors.use_description(use),
         "offer": use.offer.title if use.offer_id else "",
         "children": use.children,
         "cancel_url": reverse("venues:cancel", args=[use.pk]),

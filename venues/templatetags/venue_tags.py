@@ -1,6 +1,6 @@
 from django import template
 
-from venues.selectors import mask_number
+from venues.selectors import mask_number, use_description
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def masked(number: str) -> str:
     """A card number as venue staff see it in lists and exports: ``ABC-•••-GHJ``."""
     return mask_number(number or "")
+
+
+@register.filter(name="use_description")
+def use_description_filter(use) -> str:
+    """``ticket · community card (group of 3)``, as the counter's script writes it too."""
+    return use_description(use)
