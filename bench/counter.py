@@ -44,12 +44,11 @@ import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kk_bench"
+from benchlib import LOOPBACK, ROOT, database_url, ensure_database, manage
+
 HOST = "127.0.0.1"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 USERNAME = "bench-venue"
 
 
@@ -72,15 +71,6 @@ def parse_args() -> argparse.Namespace:
 # --- set-up ----------------------------------------------------------------------------------------
 
 
-def database_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        sys.exit(f"BENCH_DATABASE_URL must be PostgreSQL, not {parts.scheme or url!r}")
-    if (parts.hostname or "") not in LOOPBACK:
-        sys.exit("The benchmark only talks to loopback addresses; BENCH_DATABASE_URL must be on 127.0.0.1.")
-    return url
-
 
 def redis_url() -> str:
     """The bench's Redis database, or "" (per-process memory) when it does not answer."""
@@ -98,20 +88,6 @@ def redis_url() -> str:
     return url
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit((parts.scheme.replace("pgsql", "postgresql"), parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            print(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
 APPLICATION_NAME = "kk-bench-counter"  # marks the gunicorn workers' database sessions for the CPU accounting

@@ -30,11 +30,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kk_bench"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+from benchlib import ROOT, database_url, ensure_database, manage
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,26 +48,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def database_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        sys.exit(f"BENCH_DATABASE_URL must be PostgreSQL, not {parts.scheme or url!r}")
-    if (parts.hostname or "") not in LOOPBACK:
-        sys.exit("The benchmark only talks to loopback addresses; BENCH_DATABASE_URL must be on 127.0.0.1.")
-    return url
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit((parts.scheme.replace("pgsql", "postgresql"), parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            print(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def bench_env(url: str) -> dict:
@@ -228,9 +206,8 @@ def main() -> None:
     env = bench_env(url)
     if not args.skip_data:
         ensure_database(url)
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([sys.executable, "manage.py", "bench_data", "--cards", str(args.cards), "--uses",
-                        str(args.uses)], cwd=ROOT, env=env, check=True)
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "bench_data", "--cards", str(args.cards), "--uses", str(args.uses))
     print(f"database: {urlsplit(url).path.lstrip('/')} (cards {args.cards:,}, uses {args.uses:,})")
     if not args.skip_rollup:
         full = run_step(env, "rollup-full", args)
