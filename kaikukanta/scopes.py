@@ -5,6 +5,7 @@ the unit (regions, distributors, venues); models are looked up lazily so no app 
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.apps import apps
 from django.db import connection
@@ -53,23 +54,18 @@ class Scope:
 EMPTY = Scope(None, False, frozenset(), frozenset(), frozenset())
 
 
-_SCOPE_SQL = None
-
-
+@cache
 def _scope_sql() -> str:
     """One UNION over the three membership tables, written out: the ORM would compile it anew on every
     request (about a fifth of a counter request's work), and the statement never changes."""
-    global _SCOPE_SQL
-    if _SCOPE_SQL is None:
-        tables = {label: apps.get_model(label)._meta.db_table for label in
-                  ("regions.RegionMembership", "distributors.OfficeMembership", "venues.VenueMembership")}
-        in_force = "user_id = %s AND started_on <= %s AND (ended_on IS NULL OR ended_on >= %s)"
-        _SCOPE_SQL = (
-            f'SELECT role, region_id FROM "{tables["regions.RegionMembership"]}" WHERE {in_force} '
-            f"UNION ALL SELECT 'office', office_id FROM \"{tables['distributors.OfficeMembership']}\" WHERE {in_force} "
-            f"UNION ALL SELECT 'venue', venue_id FROM \"{tables['venues.VenueMembership']}\" WHERE {in_force}"
-        )
-    return _SCOPE_SQL
+    tables = {label: apps.get_model(label)._meta.db_table for label in
+              ("regions.RegionMembership", "distributors.OfficeMembership", "venues.VenueMembership")}
+    in_force = "user_id = %s AND started_on <= %s AND (ended_on IS NULL OR ended_on >= %s)"
+    return (
+        f'SELECT role, region_id FROM "{tables["regions.RegionMembership"]}" WHERE {in_force} '
+        f"UNION ALL SELECT 'office', office_id FROM \"{tables['distributors.OfficeMembership']}\" WHERE {in_force} "
+        f"UNION ALL SELECT 'venue', venue_id FROM \"{tables['venues.VenueMembership']}\" WHERE {in_force}"
+    )
 
 
 def scope_for(user) -> Scope:
