@@ -421,7 +421,7 @@ def floor_services(cards: list[str], pairs: int) -> Samples:
     from django.contrib.auth import get_user_model
 
     from cards.services import card_check, use_log
-    from kaikukanta.scopes import forget_scope, scope_for
+    from core.scopes import forget_scope, scope_for
     from venues.models import Venue
 
     user = get_user_model().objects.get(username=USERNAME)
@@ -450,7 +450,7 @@ def floor_sql(url: str, cards: list[str], pairs: int) -> Samples:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from kaikukanta.scopes import scope_for
+    from core.scopes import scope_for
 
     today = timezone.localdate()
     rng = random.Random(11)

@@ -3,7 +3,7 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kaikukanta.admin import (
+from core.admin import (
     COORDINATOR,
     DISTRIBUTOR,
     REGIONAL_CONTACT,
@@ -12,7 +12,7 @@ from kaikukanta.admin import (
     ReadOnlyScopedAdmin,
     roles_of,
 )
-from kaikukanta.scopes import scope_for
+from core.scopes import scope_for
 from venues.models import Venue
 
 from . import numbers
@@ -64,8 +64,8 @@ class CancelledFilter(admin.SimpleListFilter):
 
 def _inactivate(model_admin, request, queryset, reason: str) -> None:
     """Every card goes through ``card_inactivate`` (R3): the rule, its refusals and its audit event."""
-    # Imported late, as in ``kaikukanta.admin``: services import ``errors``, which imports DRF's views.
-    from kaikukanta.errors import DomainError
+    # Imported late, as in ``core.admin``: services import ``errors``, which imports DRF's views.
+    from core.errors import DomainError
 
     from . import services
 

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.filters import IdFilter
+from core.api.filters import IdFilter
 
 from . import numbers
 from .models import Card, Use

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from distributors.models import Office
-from kaikukanta.errors import MESSAGES, DomainError
+from core.errors import MESSAGES, DomainError
 from regions.models import Municipality
 
 from . import numbers

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from distributors.models import Office
-from kaikukanta.scopes import scope_for
+from core.scopes import scope_for
 from regions.models import Municipality, Region
 from venues.models import Offer, StatGroup, Venue
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from distributors.models import Office
-from kaikukanta.errors import DomainError
+from core.errors import DomainError
 from regions.models import Municipality
 
 from . import numbers

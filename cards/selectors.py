@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from distributors.models import Office
-from kaikukanta.scopes import scope_for
+from core.scopes import scope_for
 from regions.models import Region
 from venues.models import Venue
 

@@ -13,9 +13,9 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from distributors.models import Office
-from kaikukanta import rows
-from kaikukanta.errors import DomainError
-from kaikukanta.scopes import scope_for
+from core import rows
+from core.errors import DomainError
+from core.scopes import scope_for
 from regions.models import Municipality, NationalSettings, Region
 from venues.models import Offer, StatGroup, Venue
 

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from import_export.tmp_storages import TempFolderStorage
 
 from distributors.models import Office
-from kaikukanta.errors import DomainError
-from kaikukanta.scopes import scope_for
+from core.errors import DomainError
+from core.scopes import scope_for
 from regions.models import Municipality
 
 from . import selectors, services

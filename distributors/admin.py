@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from kaikukanta.admin import COORDINATOR, DISTRIBUTOR, REGIONAL_CONTACT, ScopedAdmin, roles_of
-from kaikukanta.scopes import scope_for
+from core.admin import COORDINATOR, DISTRIBUTOR, REGIONAL_CONTACT, ScopedAdmin, roles_of
+from core.scopes import scope_for
 from regions.admin import municipalities_visible_to
 
 from .models import Office, OfficeMembership, Organisation

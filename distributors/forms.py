@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.invitation_views import InvitationForm
+from access.views import InvitationForm
 
 
 class OfficeFilterForm(forms.Form):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.scopes import scope_for
+from core.scopes import scope_for
 from regions.models import Municipality, Region
 
 

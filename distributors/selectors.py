@@ -3,8 +3,8 @@
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from kaikukanta.models import Invitation
-from kaikukanta.scopes import scope_for
+from access.models import Invitation
+from core.scopes import scope_for
 
 from .models import Office, OfficeMembership
 

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaikukanta import invitations
-from kaikukanta.errors import DomainError
+from access import services as invitations
+from core.errors import DomainError
 
 from . import selectors
 from .forms import InviteStaffForm, OfficeFilterForm

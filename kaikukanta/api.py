@@ -9,7 +9,7 @@ from regions.api.views import RegionViewSet
 from reports.api.views import StatsSummaryView
 from venues.api.views import OfferViewSet, VenueViewSet
 
-from .api_auth import MeView, TokenView
+from access.api.views import MeView, TokenView
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="api-region")

@@ -73,13 +73,18 @@ THIRD_PARTY_APPS = [
     "auditlog",
     "django_celery_beat",
 ]
+# Top to bottom, as the layers of the import-linter contract in pyproject.toml (README: how the code is laid out).
 LOCAL_APPS = [
-    "kaikukanta",
-    "regions",
-    "distributors",
-    "venues",
-    "cards",
+    "devdata",
+    "public",
     "reports",
+    "counter",
+    "access",
+    "cards",
+    "venues",
+    "distributors",
+    "regions",
+    "core",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -95,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "kaikukanta.middleware.RequireMfaForRegionalMiddleware",
+    "access.middleware.RequireMfaForRegionalMiddleware",
 ]
 
 ROOT_URLCONF = "kaikukanta.urls"
@@ -113,7 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "kaikukanta.context_processors.scope",
+                "core.context_processors.scope",
             ],
         },
     },
@@ -132,7 +137,7 @@ if IS_POSTGRES and env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "kaikukanta.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kaikukanta"}}
 
@@ -146,8 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "kaikukanta.auth_backends.ModelBackend",
-    "kaikukanta.auth_backends.AuthenticationBackend",
+    "access.backends.ModelBackend",
+    "access.backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -156,7 +161,7 @@ LOGOUT_REDIRECT_URL = "account_login"
 # django-allauth: username or e-mail, no public sign-up, rate limited.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_ADAPTER = "kaikukanta.auth.AccountAdapter"
+ACCOUNT_ADAPTER = "access.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "reset_password": "5/m/ip,3/m/key"}
@@ -213,15 +218,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "kaikukanta.api_base.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.base.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_PARSER_CLASSES": ["kaikukanta.api_base.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.base.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"auth_token": "10/minute"},
     "URL_FORMAT_OVERRIDE": None,  # ?format= is a card filter, not a renderer switch
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "kaikukanta.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kaikukanta API",

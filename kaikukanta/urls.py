@@ -3,15 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import api_auth, views
-from .invitation_views import accept as accept_invitation
+from access import views as access_views
+from core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("invitations/<str:token>/", accept_invitation, name="invitation_accept"),
-    path("profile/", views.profile, name="profile"),
-    path("profile/api-token/", api_auth.api_token_create, name="api-token-create"),
-    path("profile/api-token/revoke/", api_auth.api_token_revoke, name="api-token-revoke"),
+    path("invitations/<str:token>/", access_views.accept, name="invitation_accept"),
+    path("profile/", access_views.profile, name="profile"),
+    path("profile/api-token/", access_views.api_token_create, name="api-token-create"),
+    path("profile/api-token/revoke/", access_views.api_token_revoke, name="api-token-revoke"),
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
@@ -31,5 +31,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler404 = "kaikukanta.errors.page_not_found"
-handler500 = "kaikukanta.errors.server_error"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

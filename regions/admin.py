@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from kaikukanta.admin import COORDINATOR, REGIONAL_CONTACT, ReadOnlyScopedAdmin, ScopedAdmin
-from kaikukanta.scopes import scope_for
+from core.admin import COORDINATOR, REGIONAL_CONTACT, ReadOnlyScopedAdmin, ScopedAdmin
+from core.scopes import scope_for
 
 from .models import Municipality, NationalSettings, Region, RegionMembership, WelfareArea
 

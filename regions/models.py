@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.scopes import scope_for
+from core.scopes import scope_for
 
 
 class WelfareArea(models.Model):

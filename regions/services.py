@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kaikukanta.errors import DomainError
+from core.errors import DomainError
 
 from .models import Municipality, WelfareArea
 

@@ -59,8 +59,8 @@ from django.utils.translation import get_language
 
 from cards.models import Card
 from distributors.models import Office
-from kaikukanta.errors import DomainError
-from kaikukanta.scopes import scope_for
+from core.errors import DomainError
+from core.scopes import scope_for
 from regions.models import Municipality, Region
 from venues.models import CATEGORY_GROUP, Category, Venue
 

@@ -33,8 +33,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from cards.models import Card, Use
-from kaikukanta.errors import DomainError
-from kaikukanta.scopes import scope_for
+from core.errors import DomainError
+from core.scopes import scope_for
 from regions.models import Region, RegionMembership
 
 from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, month_end, next_month

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from kaikukanta.errors import DomainError
-from kaikukanta.scopes import scope_for
+from core.errors import DomainError
+from core.scopes import scope_for
 
 from . import exports, services
 from .forms import DashboardFilterForm, FileRequestForm

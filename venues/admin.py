@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kaikukanta.admin import COORDINATOR, REGIONAL_CONTACT, VENUE, ScopedAdmin
+from core.admin import COORDINATOR, REGIONAL_CONTACT, VENUE, ScopedAdmin
 from regions.admin import municipalities_visible_to
 
 from .models import Offer, Venue, VenueMembership

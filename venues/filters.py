@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.filters import IdFilter
+from core.api.filters import IdFilter
 
 from .models import Category, Offer, Venue
 

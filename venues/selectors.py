@@ -18,9 +18,9 @@ from django.utils.translation import ngettext
 
 from cards import numbers
 from cards.models import Card, Use
-from kaikukanta import rows
-from kaikukanta.models import Invitation
-from kaikukanta.scopes import scope_for
+from core import rows
+from access.models import Invitation
+from core.scopes import scope_for
 from regions.models import NationalSettings
 
 from .models import Offer, Venue, VenueMembership

@@ -4,8 +4,8 @@ import datetime
 
 from django.db import transaction
 
-from kaikukanta.errors import DomainError
-from kaikukanta.scopes import scope_for
+from core.errors import DomainError
+from core.scopes import scope_for
 
 from .models import Offer, Venue
 

@@ -27,8 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cards import numbers
 from cards.models import Card, Use
 from cards.services import CheckResult, card_check, use_cancel, use_log
-from kaikukanta.errors import MESSAGES, DomainError
-from kaikukanta.scopes import scope_for
+from core.errors import MESSAGES, DomainError
+from core.scopes import scope_for
 
 from . import selectors, services
 from .forms import CancelForm, CheckForm, LateEntryForm, LogForm, OfferForm, UsesFilterForm, offer_label

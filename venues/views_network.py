@@ -1,6 +1,6 @@
 """Venues for regional contacts and the coordinator: the list, a venue's page with its staff, pending
 invitations and the invite form, ending a person's access. The office pages (distributors.views) are
-the twin; both call the same services in kaikukanta.invitations and render the same staff section.
+the twin; both call the same services in access.services and render the same staff section.
 
 Venue staff reach only their own venue's page (read-only); everything else answers 404.
 """
@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaikukanta import invitations
-from kaikukanta.errors import DomainError
-from kaikukanta.invitation_views import InvitationForm
+from access import services as invitations
+from core.errors import DomainError
+from access.views import InvitationForm
 
 from . import selectors
 from .forms import VenueFilterForm

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from cards.models import Card, Use
-from kaikukanta.api_common import ID_FIELD, RefSerializer
+from core.api.common import ID_FIELD, RefSerializer
 from venues.models import StatGroup
 
 CHECK_CODES = [

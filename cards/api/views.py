@@ -18,9 +18,9 @@ from cards.filters import CardFilterSet, UseFilterSet
 from cards.models import Card, Use
 from cards.services import card_check, card_issue, use_cancel, use_log
 from distributors.models import Office
-from kaikukanta.api_common import DETAIL_ERRORS, LIST_ERRORS, errors
-from kaikukanta.errors import DomainError
-from kaikukanta.scopes import scope_for
+from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
+from core.errors import DomainError
+from core.scopes import scope_for
 from regions.models import Municipality
 from venues.models import Offer, Venue
 

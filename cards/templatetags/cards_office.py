@@ -4,7 +4,7 @@ app never imports the cards app (regions ← distributors ← cards)."""
 from django import template
 
 from cards.models import Card
-from kaikukanta.scopes import scope_for
+from core.scopes import scope_for
 
 register = template.Library()
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cards import numbers
 from cards.models import Card, CardEvent
-from kaikukanta.demo import DEMO_CARDS
+from devdata.demo import DEMO_CARDS
 
 TIMEOUT_MS = 15_000
 NEW_NUMBER = "BRWSRTST" + numbers.check_character("BRWSRTST")

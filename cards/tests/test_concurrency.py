@@ -15,8 +15,8 @@ from django.db import connection
 from cards import services
 from cards.models import Card, Use
 from cards.tests.factories import CardFactory
-from kaikukanta.errors import DomainError
-from kaikukanta.scopes import scope_for
+from core.errors import DomainError
+from core.scopes import scope_for
 from venues.models import Offer, Venue
 from venues.tests.factories import OfferFactory, VenueMembershipFactory
 

@@ -15,8 +15,8 @@ from cards import numbers, services
 from cards.models import Card, CardCheck, CardEvent, Use
 from cards.tests.factories import CardFactory, CommunityCardFactory
 from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
-from kaikukanta.errors import MESSAGES, DomainError
-from kaikukanta.scopes import scope_for
+from core.errors import MESSAGES, DomainError
+from core.scopes import scope_for
 from regions.models import NationalSettings
 from regions.tests.factories import MunicipalityFactory, RegionContactFactory, RegionFactory
 from venues.models import Category, Offer, StatGroup

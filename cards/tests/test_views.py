@@ -12,7 +12,7 @@ from cards import numbers
 from cards.models import Card, CardEvent
 from cards.tests.factories import _number
 from cards.tests.web import PASSWORD, build_world, card_for
-from kaikukanta.errors import MESSAGES
+from core.errors import MESSAGES
 from regions.tests.factories import MunicipalityFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from distributors.models import Office
-from kaikukanta.api_common import RefSerializer
+from core.api.common import RefSerializer
 
 
 class OfficeSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from rest_framework import viewsets
 
 from distributors.filters import OfficeFilterSet
 from distributors.models import Office
-from kaikukanta.api_common import DETAIL_ERRORS, LIST_ERRORS
+from core.api.common import DETAIL_ERRORS, LIST_ERRORS
 
 from .serializers import OfficeSerializer
 

@@ -12,7 +12,7 @@ from cards.tests.factories import CommunityCardFactory
 from cards.tests.web import build_world
 from distributors.models import OfficeMembership
 from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
-from kaikukanta.models import Invitation
+from access.models import Invitation
 from regions.tests.factories import CoordinatorFactory, UserFactory
 from venues.tests.factories import VenueFactory, VenueMembershipFactory
 

@@ -52,7 +52,7 @@ def _venue_form(**overrides) -> dict:
 
 
 def _message(code: str) -> str:
-    from kaikukanta.errors import MESSAGES  # late, like the admin: see kaikukanta.admin._not_allowed_message
+    from core.errors import MESSAGES  # late, like the admin: see core.admin._not_allowed_message
 
     return str(MESSAGES[code])
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from cards.models import Card, Use
-from kaikukanta.demo import DEMO_CARDS, demo_seed
+from devdata.demo import DEMO_CARDS, demo_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from kaikukanta.api_common import DETAIL_ERRORS, LIST_ERRORS
+from core.api.common import DETAIL_ERRORS, LIST_ERRORS
 from regions.filters import RegionFilterSet
 from regions.models import Region
 

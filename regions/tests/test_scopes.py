@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cards.models import Card, Use
 from distributors.models import Office, OfficeMembership
-from kaikukanta.scopes import scope_for
+from core.scopes import scope_for
 from kaikukanta.tests.world import ROLES, shared_world, user_of
 from regions.models import Region
 from venues.models import Offer, Venue, VenueMembership

@@ -3,7 +3,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kaikukanta.api_common import ID_FIELD
+from core.api.common import ID_FIELD
 
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2999, 12, 31)

@@ -4,8 +4,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kaikukanta.api_common import errors
-from kaikukanta.scopes import scope_for
+from core.api.common import errors
+from core.scopes import scope_for
 from regions.models import Region
 from reports.selectors import Period, stats_summary
 

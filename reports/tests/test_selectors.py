@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from kaikukanta.errors import DomainError
+from core.errors import DomainError
 from regions.tests.factories import CoordinatorFactory, RegionContactFactory
 from reports.selectors import Period, dashboard, stats_summary, suppress
 from reports.services import rollup_rebuild

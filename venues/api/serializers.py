@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from kaikukanta.api_common import RefSerializer
+from core.api.common import RefSerializer
 from venues.models import Offer, StatGroup, Venue
 
 

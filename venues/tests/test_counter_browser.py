@@ -1,6 +1,6 @@
 """The counter in real Chromium, keyboard only (no mouse): what a box office does on a busy evening.
 
-Data: ``seed_demo --small`` (the demo logins and the known demo cards of kaikukanta.demo). Sessions are
+Data: ``seed_demo --small`` (the demo logins and the known demo cards of devdata.demo). Sessions are
 created server-side and handed to the browser as a cookie, so the tests start on the landing page.
 Skipped without /usr/bin/chromium unless REQUIRE_BROWSER=1 (CI), where a missing browser fails.
 """
@@ -16,8 +16,8 @@ from django.utils import translation
 
 from cards import numbers
 from cards.models import Card, Use
-from kaikukanta.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE
-from kaikukanta.errors import MESSAGES
+from devdata.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE
+from core.errors import MESSAGES
 from kaikukanta.tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 TIMEOUT_MS = 10_000

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cards.tests.web import World, build_world
-from kaikukanta.errors import DomainError
-from kaikukanta.invitations import membership_end
-from kaikukanta.models import Invitation
-from kaikukanta.navigation import nav_items
-from kaikukanta.scopes import scope_for
+from core.errors import DomainError
+from access.services import membership_end
+from access.models import Invitation
+from core.navigation import nav_items
+from core.scopes import scope_for
 from regions.tests.factories import CoordinatorFactory, UserFactory
 from venues.models import Venue, VenueMembership
 from venues.tests.factories import VenueFactory, VenueMembershipFactory

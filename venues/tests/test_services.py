@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from cards.tests.factories import UseFactory
-from kaikukanta.errors import DomainError
+from core.errors import DomainError
 from regions.tests.factories import RegionContactFactory
 from venues import services
 from venues.models import Offer

@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 from cards import numbers
 from cards.models import Card, CardCheck, Use
 from cards.tests.factories import CardFactory, CommunityCardFactory, UseFactory
-from kaikukanta.errors import MESSAGES
+from core.errors import MESSAGES
 from regions.tests.factories import RegionFactory, UserFactory
 from venues.models import Category, Offer
 from venues.selectors import mask_number

@@ -1,0 +1,93 @@
+"""One domain error type with its stable codes. The API turns it into HTTP in ``core.api.exceptions``, pages
+show its translated message; this module imports no web framework so every layer may raise it."""
+
+from django.utils.translation import gettext_lazy as _
+
+# Stable codes (DESIGN §4 plus the few the rules need besides) and their user-facing messages.
+MESSAGES = {
+    "holder_too_young": _("The holder must be at least 16 or turn 16 this year."),
+    "municipality_not_in_network": _("The home municipality does not belong to an active Kaikukortti region."),
+    "card_number_invalid": _("The card number is mistyped: its check character does not match."),
+    "card_number_taken": _("A card with this number already exists."),
+    "card_expired": _("The card has expired."),
+    "card_inactive": _("The card is no longer in use (lost, replaced or returned)."),
+    "card_not_found": _("No card has this number."),
+    "too_many_children": _("More children than the card allows."),
+    "children_not_allowed_for_courses": _("Children cannot be logged on a course place."),
+    "courses_need_personal_card": _("A course place needs a personal card; community cards are not valid for courses."),
+    "card_not_valid_in_region": _("The card is not valid at this venue's region."),
+    "venue_inactive": _("The venue is not active today."),
+    "quota_exhausted": _("All Kaikukortti places of this offer have been used."),
+    "region_inactive": _("The office's region is not active today."),
+    "office_inactive": _("The office is not active today."),
+    "not_allowed": _("You are not allowed to do this."),
+    "group_size_invalid": _("The group size is outside what a community card allows."),
+    "children_invalid": _("The number of children is not valid."),
+    "birth_year_invalid": _("The birth year is not valid."),
+    "cancel_window_passed": _("The use is older than the cancellation window."),
+    "use_already_cancelled": _("The use has already been cancelled."),
+    "late_entry_window_passed": _("The date is older than the late-entry window allows."),
+    "used_on_in_future": _("A use cannot be dated in the future."),
+    "offer_mismatch": _("The offer does not belong to this venue, is not current or is of another kind."),
+    "course_not_offered": _("This venue does not offer courses."),
+    "reason_required": _("A reason is required."),
+    "card_not_renewable": _("Only an active card can be renewed."),
+    "card_reduced": _("The card's details were removed after the retention period. Register a new card instead."),
+    "card_kind_mismatch": _("This action is not available for this kind of card."),
+    "idempotency_conflict": _("The idempotency key was already used for a different use."),
+    "throttled": _("Too many failed card checks. Wait a minute before checking again."),
+    "municipality_file_invalid": _("The municipality file has errors; nothing was loaded."),
+    # Invitations (access.services) and the card import (cards.resources).
+    "invitation_invalid": _("The invitation link is not valid."),
+    "invitation_expired": _("The invitation has expired."),
+    "invitation_used": _("The invitation has already been accepted."),
+    "invitation_target_invalid": _("An invitation is for exactly one office or one venue."),
+    "email_invalid": _("Enter a valid e-mail address."),
+    "already_member": _("This person already works here."),
+    "username_taken": _("This username is already taken."),
+    "municipality_unknown": _("No municipality has this code or name."),
+    "postal_code_invalid": _("A postal code has five digits."),
+    "language_invalid": _("The language must be fi, sv or en."),
+    "choice_invalid": _("The value is not one of the choices."),
+    "import_columns_missing": _("The file needs a header row with at least the columns birth_year and municipality."),
+    "import_file_unreadable": _("The file could not be read as CSV or Excel (.xlsx)."),
+    "import_too_many_rows": _("The file has too many rows (at most 100,000)."),
+    "period_invalid": _("The period ends before it starts."),
+    "report_not_ready": _("The file is not ready yet."),
+    "card_format_invalid": _("The card format must be paper, mobile or both."),
+    "wellbeing_invalid": _("The wellbeing answer must be between 1 and 5."),
+    "offer_title_required": _("The offer needs a title."),
+    "offer_kind_invalid": _("The offer must be an event, a performance or a course."),
+    "offer_dates_invalid": _("The offer must end on or after the day it starts."),
+    "offer_quota_invalid": _("The number of Kaikukortti places must be at least 1, or empty for no limit."),
+    "offer_quota_below_used": _("The number of places cannot be lower than the places already used."),
+    "offer_kind_in_use": _("The kind of an offer cannot change after uses have been logged on it."),
+}
+
+# HTTP status of a refusal in the API; every other code answers 400.
+HTTP_STATUS = {
+    "card_not_found": 404,
+    "not_allowed": 404,
+    "quota_exhausted": 409,
+    "card_number_taken": 409,
+    "idempotency_conflict": 409,
+    "use_already_cancelled": 409,
+    "throttled": 429,
+}
+
+
+class DomainError(Exception):
+    """A business rule refused. ``code`` is stable; ``message`` is translated for people."""
+
+    def __init__(self, code: str, message: str | None = None, **params: object) -> None:
+        self.code = code
+        self.params = params
+        self.message = message or MESSAGES.get(code, code)
+        super().__init__(f"{code}: {self.message}")
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS.get(self.code, 400)
