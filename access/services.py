@@ -22,12 +22,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import DomainError
+from core.scopes import forget_scope, scope_for
 from distributors.models import Office, OfficeMembership
 from venues.models import Venue, VenueMembership
 
-from core.errors import DomainError
 from .models import Invitation
-from core.scopes import forget_scope, scope_for
 
 INVITATION_VALID_DAYS = 14
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from distributors.models import Office
 from core.errors import MESSAGES, DomainError
+from distributors.models import Office
 from regions.models import Municipality
 
 from . import numbers

@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from distributors.models import Office
 from core.scopes import scope_for
+from distributors.models import Office
 from regions.models import Municipality, Region
 from venues.models import Offer, StatGroup, Venue
 

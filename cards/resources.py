@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from distributors.models import Office
 from core.errors import DomainError
+from distributors.models import Office
 from regions.models import Municipality
 
 from . import numbers

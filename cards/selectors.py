@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from distributors.models import Office
 from core.scopes import scope_for
+from distributors.models import Office
 from regions.models import Region
 from venues.models import Venue
 
 from . import numbers
+from .mobile import card_pk_from_token
 from .models import Card, CardEvent, Use
 
 DUPLICATE_WINDOW_DAYS = 30
@@ -132,3 +133,15 @@ def venues_for_card(card: Card, today: datetime.date | None = None) -> VenueList
             grouped.setdefault(venue.region_id, (venue.region, []))[1].append(venue)
     listing.others = list(grouped.values())
     return listing
+
+
+class NotAMobileLink(LookupError):
+    """The token of a mobile-card link was not signed by us."""
+
+
+def holder_card(token: str) -> Card | None:
+    """The card a holder's mobile link points to, re-read every time; None once the card no longer exists."""
+    pk = card_pk_from_token(token)
+    if pk is None:
+        raise NotAMobileLink(token)
+    return Card.objects.select_related("region", "office").filter(pk=pk).first()

@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from distributors.models import Office
 from core import rows
 from core.errors import DomainError
 from core.scopes import scope_for
+from distributors.models import Office
 from regions.models import Municipality, NationalSettings, Region
 from venues.models import Offer, StatGroup, Venue
 

@@ -2,8 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "cards"
-
 urlpatterns = [
     path("", views.card_list, name="list"),
     path("register/", views.card_register, name="register"),
@@ -17,10 +15,4 @@ urlpatterns = [
     path("<int:pk>/print.pdf", views.card_print, name="print"),
     path("<int:pk>/mobile/", views.card_handover, name="handover"),
     path("community/<int:office_pk>/new/", views.community_card_create, name="community_create"),
-    # The public mobile card. The service worker lives at the top of /cards/m/ so its scope covers it.
-    path("m/", views.mobile_scope, name="mobile_scope"),
-    path("m/sw.js", views.service_worker, name="service_worker"),
-    path("m/<str:token>/", views.mobile_card, name="mobile"),
-    path("m/<str:token>/status.json", views.mobile_status, name="mobile_status"),
-    path("m/<str:token>/manifest.webmanifest", views.mobile_manifest, name="mobile_manifest"),
 ]

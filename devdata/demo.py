@@ -30,8 +30,8 @@ from django.utils import timezone
 from cards import numbers
 from cards.models import Card, CardEvent, Use
 from cards.services import card_inactivate, card_issue, card_renew, community_card_create, default_valid_until, use_log
-from distributors.models import Office, OfficeMembership, Organisation
 from core.scopes import forget_scope
+from distributors.models import Office, OfficeMembership, Organisation
 from regions.models import Municipality, NationalSettings, Region, RegionMembership, WelfareArea
 from reports.services import rollup_rebuild
 from venues.models import Category, Offer, StatGroup, Venue, VenueMembership

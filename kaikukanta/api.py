@@ -3,13 +3,12 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from access.api.views import MeView, TokenView
 from cards.api.views import CardViewSet, UseViewSet
 from distributors.api.views import OfficeViewSet
 from regions.api.views import RegionViewSet
 from reports.api.views import StatsSummaryView
 from venues.api.views import OfferViewSet, VenueViewSet
-
-from access.api.views import MeView, TokenView
 
 router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="api-region")

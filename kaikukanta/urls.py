@@ -3,6 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+import cards.urls
+import counter.urls
+import public.urls
+import venues.urls
 from access import views as access_views
 from core import views
 
@@ -18,8 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("regions/", include("regions.urls")),
     path("offices/", include("distributors.urls")),
-    path("venues/", include("venues.urls")),
-    path("cards/", include("cards.urls")),
+    path("venues/", include(([*counter.urls.urlpatterns, *venues.urls.urlpatterns], "venues"))),
+    path("cards/", include(([*cards.urls.urlpatterns, *public.urls.mobile_card_patterns], "cards"))),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("kaikukanta.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -58,9 +58,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from cards.models import Card
-from distributors.models import Office
 from core.errors import DomainError
 from core.scopes import scope_for
+from distributors.models import Office
 from regions.models import Municipality, Region
 from venues.models import CATEGORY_GROUP, Category, Venue
 

@@ -5,45 +5,17 @@ The counter composes the venues and cards apps, so these selectors read ``cards.
 """
 
 import datetime
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from cards import numbers
-from cards.models import Card, Use
-from core import rows
 from access.models import Invitation
+from core import rows
 from core.scopes import scope_for
-from regions.models import NationalSettings
 
 from .models import Offer, Venue, VenueMembership
-
-MASK = "•••"
-
-
-def mask_number(number: str) -> str:
-    """``ABCDEFGHJ`` -> ``ABC-•••-GHJ``: enough to tell uses apart, not enough to use the card."""
-    groups = numbers.display(number).split("-")
-    if len(groups) < 3:
-        return MASK
-    return "-".join([groups[0], *([MASK] * (len(groups) - 2)), groups[-1]])
-
-
-def use_description(use: Use) -> str:
-    """``ticket · community card (group of 3)``: a use in today's log, on the page and in the script's rows."""
-    text = str(use.get_kind_display())
-    if use.card_kind == Card.Kind.COMMUNITY:
-        text = f"{text} · {_('community card')}"
-        if use.group_size:
-            text += " (" + ngettext("group of %(n)s", "group of %(n)s", use.group_size) % {"n": use.group_size} + ")"
-    return text
 
 
 def staff_venues(user) -> QuerySet[Venue]:
@@ -74,94 +46,6 @@ def counter_offers(venue: Venue, day: datetime.date, *, include_courses: bool = 
         where += " AND kind <> %s"
         params.append(Offer.Kind.COURSE.value)
     return rows.many(Offer, where, params, order_by="starts_on, title, id")
-
-
-def _uses_base(user, venue: Venue) -> QuerySet[Use]:
-    return (
-        Use.objects.visible_to(user)
-        .filter(venue=venue)
-        .select_related("offer")
-        .annotate(card_number=F("card__number"))
-        .defer("idempotency_key")
-    )
-
-
-def today_uses(user, venue: Venue, day: datetime.date) -> list[Use]:
-    """Today's log: uses dated today, and late entries typed in today for an earlier day."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    oldest = day - datetime.timedelta(days=NationalSettings.current().late_entry_days)
-    return list(
-        _uses_base(user, venue)
-        .filter(used_on__gte=oldest, used_on__lte=day)
-        .filter(Q(used_on=day) | Q(channel=Use.Channel.LATE, logged_at__gte=start))
-        .order_by("-logged_at", "-pk")[:200]
-    )
-
-
-def venue_uses(user, venue: Venue, *, date_from: datetime.date | None = None, date_to: datetime.date | None = None,
-               offer_id: int | None = None, kind: str = "") -> QuerySet[Use]:
-    """The venue's uses, newest first, cancelled ones included (they are marked)."""
-    qs = _uses_base(user, venue)
-    if date_from:
-        qs = qs.filter(used_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(used_on__lte=date_to)
-    if offer_id:
-        qs = qs.filter(offer_id=offer_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-used_on", "-logged_at", "-pk")
-
-
-@dataclass(frozen=True)
-class MonthTotal:
-    month: datetime.date
-    uses: int
-    tickets: int
-    course_places: int
-    children: int
-    community: int
-
-    @property
-    def people(self) -> int:
-        """Everybody who got in free: the card user plus the children on the ticket."""
-        return self.uses + self.children
-
-
-def monthly_totals(uses: QuerySet[Use]) -> list[MonthTotal]:
-    """Per calendar month, newest first; cancelled uses left out (they left the statistics, R11)."""
-    rows = (
-        uses.filter(cancelled_at__isnull=True)
-        .order_by()
-        .annotate(month=TruncMonth("used_on"))
-        .values("month")
-        .annotate(
-            n=Count("pk"),
-            tickets=Count("pk", filter=Q(kind=Use.Kind.TICKET)),
-            course_places=Count("pk", filter=Q(kind=Use.Kind.COURSE)),
-            children_sum=Coalesce(Sum("children"), 0),
-            community=Count("pk", filter=Q(card_kind=Card.Kind.COMMUNITY)),
-        )
-        .order_by("-month")
-    )
-    return [
-        MonthTotal(month=row["month"], uses=row["n"], tickets=row["tickets"], course_places=row["course_places"],
-                   children=row["children_sum"], community=row["community"])
-        for row in rows
-    ]
-
-
-def export_rows(uses: QuerySet[Use], *, chunk_size: int = 2000) -> Iterator[tuple]:
-    """Flat rows for the CSV export, streamed from the database with a server-side cursor."""
-    rows = uses.values_list(
-        "used_on", "card__number", "card_kind", "kind", "children", "group_size", "offer__title", "channel",
-        "logged_at", "cancelled_at", "cancel_reason",
-    )
-    for used_on, number, card_kind, kind, children, group_size, offer, channel, logged_at, cancelled_at, reason in (
-        rows.iterator(chunk_size=chunk_size)
-    ):
-        yield (used_on, mask_number(number), card_kind, kind, children, group_size, offer, channel, logged_at,
-               cancelled_at, reason)
 
 
 # --- the venue network, for regional contacts and the coordinator -------------------------------

@@ -6,67 +6,32 @@ fills into the ``<template>`` elements the page carries, without a page reload. 
 cards.services and venues.services.
 """
 
-import csv
-import datetime
-import logging
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from cards import numbers
-from cards.models import Card, Use
-from cards.services import CheckResult, card_check, use_cancel, use_log
-from core.errors import MESSAGES, DomainError
-from core.scopes import scope_for
+from core.errors import DomainError
 
 from . import selectors, services
-from .forms import CancelForm, CheckForm, LateEntryForm, LogForm, OfferForm, UsesFilterForm, offer_label
+from .forms import OfferForm
 from .models import Offer, Venue
 
-logger = logging.getLogger("kaikukanta.counter")
-
 SESSION_VENUE = "counter_venue_id"
-LATE_PREFIX = "late"  # the late-entry form shares the page (and field names) with the check and log forms
 PAGE_SIZE = 50
 
 # The field a log refusal is about, so the page can put the focus (and the message) there.
-REFUSAL_FIELDS = {
-    "too_many_children": "children",
-    "children_not_allowed_for_courses": "children",
-    "children_invalid": "children",
-    "group_size_invalid": "group_size",
-    "courses_need_personal_card": "kind",
-    "course_not_offered": "kind",
-    "offer_mismatch": "offer",
-    "quota_exhausted": "offer",
-    "used_on_in_future": "used_on",
-    "late_entry_window_passed": "used_on",
-}
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _message(code: str) -> str:
-    return str(MESSAGES.get(code, code))
-
-
-def _current_venue(request: HttpRequest) -> Venue:
+def current_venue(request: HttpRequest) -> Venue:
     """The venue whose counter this user works at; with several, the one chosen for this session."""
     venues = list(selectors.staff_venues(request.user))
     if not venues:
@@ -77,295 +42,7 @@ def _current_venue(request: HttpRequest) -> Venue:
     return venue
 
 
-def _counter_venue(request: HttpRequest) -> Venue:
-    """The same venue as ``_current_venue`` with one primary-key read: a check or a log at a busy
-    counter does not list the user's venues (the full page, which offers the switch, does)."""
-    venue_ids = scope_for(request.user).venue_ids
-    chosen = request.session.get(SESSION_VENUE)
-    if chosen not in venue_ids:
-        if len(venue_ids) != 1:
-            return _current_venue(request)  # none (refused) or several: the page's own rule picks
-        chosen = next(iter(venue_ids))
-    return selectors.staff_venue(request.user, chosen)
-
-
-def _result_context(result: CheckResult | None, *, code: str | None = None, number: str = "") -> dict:
-    """What the valid/refused panel shows."""
-    if result is None:
-        return {"valid": False, "code": code, "message": _message(code), "display_number": numbers.display(number),
-                "kind": None, "kind_label": "", "valid_until": None, "children_allowed": 0, "region": ""}
-    card = result.card
-    return {
-        "valid": result.valid,
-        "code": result.code,
-        "message": _message(result.code) if result.code else "",
-        "display_number": numbers.display(result.number),
-        "kind": result.kind,
-        "kind_label": card.get_kind_display() if card else "",
-        "valid_until": result.valid_until,
-        "children_allowed": result.children_allowed,
-        "region": str(result.region) if card else "",
-    }
-
-
-def _log_form_for(venue: Venue, result: CheckResult, day: datetime.date) -> LogForm:
-    community = result.kind == Card.Kind.COMMUNITY
-    offers = selectors.counter_offers(venue, day, include_courses=not community)
-    return LogForm(venue=venue, offers=offers, community=community, initial={"number": result.number})
-
-
-def _counter_context(request: HttpRequest, venue: Venue, **extra) -> dict:
-    day = timezone.localdate()
-    context = {
-        "venue": venue,
-        "check_form": CheckForm(),
-        "result": None,
-        "log_form": None,
-        "today": day,
-        "today_uses": selectors.today_uses(request.user, venue, day),
-        "late_form": LateEntryForm(venue=venue, prefix=LATE_PREFIX),
-        "cancel_form": None,
-        "cancel_use_id": None,
-        # Filled in by the counter's script after each check (offers come with the check's answer).
-        "log_templates": [LogForm(venue=venue, offers=[], community=community) for community in (False, True)],
-    }
-    context.update(extra)
-    # Without JavaScript the focus lands where the next key press belongs.
-    log_form = context["log_form"]
-    if log_form is not None:
-        if log_form.community:
-            log_form.fields["group_size"].widget.attrs["autofocus"] = True
-    elif not context.get("late_open") and context["cancel_use_id"] is None:
-        context["check_form"].fields["number"].widget.attrs["autofocus"] = True
-    return context
-
-
-def _render_counter(request: HttpRequest, venue: Venue, status: int = 200, **extra) -> HttpResponse:
-    if not hasattr(venue, "staff_venues"):
-        venue = _current_venue(request)
-    return render(request, "venues/counter.html", _counter_context(request, venue, **extra), status=status)
-
-
-def _use_summary(use: Use) -> str:
-    number = selectors.mask_number(use.card.number)
-    if use.kind == Use.Kind.COURSE:
-        text = _("Logged a course place for %(number)s.") % {"number": number}
-    elif use.children:
-        text = ngettext(
-            "Logged a ticket for %(number)s with %(children)s child.",
-            "Logged a ticket for %(number)s with %(children)s children.",
-            use.children,
-        ) % {"number": number, "children": use.children}
-    else:
-        text = _("Logged a ticket for %(number)s.") % {"number": number}
-    if use.used_on != timezone.localdate():
-        text = f"{text} " + _("Date of the visit: %(date)s.") % {"date": formats.date_format(use.used_on,
-                                                                                              "SHORT_DATE_FORMAT")}
-    return text
-
-
-def _check_payload(result_ctx: dict, venue: Venue, result: CheckResult | None, day: datetime.date) -> dict:
-    """The answer to a check for the counter's script: data only, no HTML. The page carries the panel and
-    the log forms as ``<template>`` elements rendered once (a busy counter checks a card every few
-    seconds; rendering them on every check was a sixth of its work)."""
-    payload = {key: result_ctx[key] for key in ("valid", "code", "message", "kind", "kind_label",
-                                                 "children_allowed", "region")}
-    valid_until = result_ctx["valid_until"]
-    payload.update({
-        "number": result_ctx["display_number"],
-        "valid_until": valid_until.isoformat() if valid_until else None,
-        "valid_until_display": formats.date_format(valid_until, "SHORT_DATE_FORMAT") if valid_until else "",
-        "throttled": bool(result_ctx.get("throttled")),
-        "log": None,
-    })
-    if result is not None:
-        community = result.kind == Card.Kind.COMMUNITY
-        offers = selectors.counter_offers(venue, day, include_courses=not community)
-        payload["log"] = {
-            "number": result.number,
-            "community": community,
-            "idempotency_key": uuid.uuid4().hex,
-            "offers": [{"id": offer.pk, "kind": offer.kind, "label": offer_label(offer)} for offer in offers],
-        }
-    return payload
-
-
-def _today_row(use: Use) -> dict:
-    """A new line of today's log, filled into the page's row template by the counter's script."""
-    today = timezone.localdate()
-    return {
-        "id": use.pk,
-        "time": formats.time_format(timezone.localtime(use.logged_at), "H:i"),
-        "visit_on": "" if use.used_on == today else _("visit on %(date)s") % {
-            "date": formats.date_format(use.used_on, "SHORT_DATE_FORMAT")},
-        "number": selectors.mask_number(use.card.number),
-        "use": selectors.use_description(use),
-        "offer": use.offer.title if use.offer_id else "",
-        "children": use.children,
-        "cancel_url": reverse("venues:cancel", args=[use.pk]),
-    }
-
-
 # --- the counter ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def counter(request: HttpRequest) -> HttpResponse:
-    return _render_counter(request, _current_venue(request))
-
-
-@login_required
-@require_POST
-def select_venue(request: HttpRequest) -> HttpResponse:
-    """Staff of several venues choose the counter they work at; the choice lasts for the session."""
-    venue = _current_venue(request)
-    try:
-        chosen = int(request.POST.get("venue", ""))
-    except ValueError:
-        chosen = None
-    if any(v.pk == chosen for v in venue.staff_venues):
-        request.session[SESSION_VENUE] = chosen
-    return redirect("venues:counter")
-
-
-@login_required
-@require_POST
-def check(request: HttpRequest) -> HttpResponse:
-    """Check one exact card number (typed, scanned or read from a QR code) at this venue."""
-    venue = _counter_venue(request)
-    form = CheckForm(request.POST)
-    wants_json = _wants_json(request)
-    if not form.is_valid():
-        if wants_json:
-            return JsonResponse({"valid": False, "code": "invalid", "message": form.errors["number"][0],
-                                 "throttled": False, "log": None}, status=400)
-        return _render_counter(request, venue, status=400, check_form=form)
-    number = form.cleaned_data["number"]
-    day = timezone.localdate()
-    log_form = None
-    status = 200
-    try:
-        result = card_check(user=request.user, venue=venue, number=number, channel=Use.Channel.COUNTER, today=day)
-    except DomainError as exc:
-        if exc.code == "not_allowed":
-            raise PermissionDenied from exc
-        if exc.code == "throttled":
-            logger.warning("card check throttled: user=%s venue=%s", request.user.pk, venue.pk)
-        result_ctx = _result_context(None, code=exc.code, number=number)
-        result_ctx["throttled"] = exc.code == "throttled"
-        status = exc.http_status
-    else:
-        result_ctx = _result_context(result)
-        if result.valid and not wants_json:
-            log_form = _log_form_for(venue, result, day)
-    if wants_json:
-        valid = result_ctx["valid"] and result is not None
-        return JsonResponse(_check_payload(result_ctx, venue, result if valid else None, day),
-                            status=status)
-    return _render_counter(request, venue, status=status, result=result_ctx, log_form=log_form)
-
-
-@login_required
-@require_POST
-def log(request: HttpRequest) -> HttpResponse:
-    """Log the use of the card just checked: by default one ticket, no children."""
-    venue = _counter_venue(request)
-    community = request.POST.get("community") == "1"
-    form = LogForm(request.POST, venue=venue, community=community)
-    wants_json = _wants_json(request)
-    if not form.is_valid():
-        field = next(iter(form.errors))
-        message = form.errors[field][0]
-        if wants_json:
-            return JsonResponse({"ok": False, "code": "invalid", "message": message, "field": field}, status=400)
-        messages.error(request, message)
-        return redirect("venues:counter")
-    try:
-        use = use_log(user=request.user, venue=venue, number=form.cleaned_data["number"],
-                      channel=Use.Channel.COUNTER, **form.use_kwargs())
-    except DomainError as exc:
-        if exc.code == "not_allowed":
-            raise PermissionDenied from exc
-        if exc.code == "throttled":
-            logger.warning("use log throttled: user=%s venue=%s", request.user.pk, venue.pk)
-        field = REFUSAL_FIELDS.get(exc.code, "")
-        if wants_json:
-            return JsonResponse({"ok": False, "code": exc.code, "message": str(exc.message), "field": field},
-                                status=exc.http_status)
-        if field in form.fields:
-            form.add_error(field, str(exc.message))
-        else:
-            form.add_error(None, str(exc.message))
-        day = timezone.localdate()
-        form.offer_choices = selectors.counter_offers(venue, day, include_courses=not community)
-        return _render_counter(request, venue, status=exc.http_status, log_form=form,
-                               result={"valid": True, "refused_log": True, "message": str(exc.message),
-                                       "display_number": numbers.display(form.cleaned_data["number"]),
-                                       "kind": Card.Kind.COMMUNITY if community else Card.Kind.PERSONAL})
-    message = _use_summary(use)
-    if wants_json:
-        return JsonResponse({"ok": True, "use": use.pk, "message": message, "row": _today_row(use)}, status=201)
-    messages.success(request, message)
-    return redirect("venues:counter")
-
-
-@login_required
-@require_POST
-def late_entry(request: HttpRequest) -> HttpResponse:
-    """R11 offline fallback: a use written on paper is entered with the real date of the visit."""
-    venue = _current_venue(request)
-    form = LateEntryForm(request.POST, venue=venue, prefix=LATE_PREFIX)
-    if form.is_valid():
-        try:
-            use = use_log(user=request.user, venue=venue, number=form.cleaned_data["number"],
-                          used_on=form.cleaned_data["used_on"], channel=Use.Channel.COUNTER, **form.use_kwargs())
-        except DomainError as exc:
-            if exc.code == "not_allowed":
-                raise PermissionDenied from exc
-            if exc.code == "throttled":
-                logger.warning("late entry throttled: user=%s venue=%s", request.user.pk, venue.pk)
-            field = REFUSAL_FIELDS.get(exc.code)
-            form.add_error(field if field in form.fields else "number" if exc.code.startswith("card_") else None,
-                           str(exc.message))
-        else:
-            messages.success(request, _use_summary(use))
-            return redirect("venues:counter")
-    return _render_counter(request, venue, status=400, late_form=form, late_open=True)
-
-
-@login_required
-@require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """R11: cancel a use of this venue within the window, with a reason."""
-    venue = _current_venue(request)
-    use = get_object_or_404(
-        Use.objects.visible_to(request.user).filter(venue_id__in=[v.pk for v in venue.staff_venues])
-        .select_related("card", "venue"),
-        pk=pk,
-    )
-    form = CancelForm(request.POST, prefix=f"cancel-{use.pk}")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        next_url = reverse("venues:counter")
-    if form.is_valid():
-        try:
-            use_cancel(user=request.user, use=use, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            if exc.code == "not_allowed":
-                raise PermissionDenied from exc
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Cancelled the use of %(number)s on %(date)s.") % {
-                "number": selectors.mask_number(use.card.number),
-                "date": formats.date_format(use.used_on, "SHORT_DATE_FORMAT"),
-            })
-        return redirect(next_url)
-    if next_url != reverse("venues:counter"):
-        messages.error(request, form.errors["reason"][0])
-        return redirect(next_url)
-    return _render_counter(request, venue, status=400, cancel_form=form, cancel_use_id=use.pk)
 
 
 # --- offers --------------------------------------------------------------------------------------
@@ -374,7 +51,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def offers(request: HttpRequest) -> HttpResponse:
-    venue = _current_venue(request)
+    venue = current_venue(request)
     return render(request, "venues/offer_list.html", {
         "venue": venue, "offers": selectors.offers_for_venue(request.user, venue), "today": timezone.localdate(),
     })
@@ -408,13 +85,13 @@ def _offer_form_view(request: HttpRequest, venue: Venue, offer: Offer | None) ->
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_create(request: HttpRequest) -> HttpResponse:
-    return _offer_form_view(request, _current_venue(request), None)
+    return _offer_form_view(request, current_venue(request), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    venue = _current_venue(request)
+    venue = current_venue(request)
     offer = get_object_or_404(selectors.offers_for_venue(request.user, venue), pk=pk)
     return _offer_form_view(request, venue, offer)
 
@@ -422,58 +99,3 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the venue's uses ----------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def uses(request: HttpRequest) -> HttpResponse:
-    venue = _current_venue(request)
-    form = UsesFilterForm(request.GET or None, venue=venue)
-    qs = selectors.venue_uses(request.user, venue, **form.filters())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "venues/use_list.html", {
-        "venue": venue, "form": form, "page": page, "totals": selectors.monthly_totals(qs),
-        "query": query.urlencode(), "today": timezone.localdate(),
-    })
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-CSV_HEADER = [
-    "used_on", "card", "card_kind", "kind", "children", "group_size", "offer", "channel", "logged_at",
-    "cancelled_at", "cancel_reason",
-]
-
-
-@login_required
-@require_GET
-def uses_export(request: HttpRequest) -> StreamingHttpResponse:
-    """CSV for Finnish Excel: UTF-8 with a BOM and ``;`` between fields, streamed row by row."""
-    venue = _current_venue(request)
-    form = UsesFilterForm(request.GET or None, venue=venue)
-    qs = selectors.venue_uses(request.user, venue, **form.filters())
-    logger.info("venue uses export: user=%s venue=%s filters=%s", request.user.pk, venue.pk, form.filters())
-    writer = csv.writer(_Echo(), delimiter=";")
-    tz = timezone.get_current_timezone()
-
-    def cell(value):
-        if value is None:
-            return ""
-        if isinstance(value, datetime.datetime):
-            return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        return value
-
-    def rows():
-        yield "\ufeff" + writer.writerow(CSV_HEADER)
-        for row in selectors.export_rows(qs):
-            yield writer.writerow([cell(value) for value in row])
-
-    filename = f"kaikukortti-uses-{venue.pk}-{timezone.localdate().isoformat()}.csv"
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

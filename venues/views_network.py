@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from access import services as invitations
-from core.errors import DomainError
 from access.views import InvitationForm
+from core.errors import DomainError
 
 from . import selectors
 from .forms import VenueFilterForm

@@ -11,19 +11,17 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from access.tokens import api_token_get_or_issue
+from core.api.common import RefSerializer, error_response, errors
+from core.scopes import scope_for
 from distributors.models import Office
 from regions.models import Region
 from venues.models import Venue
-
-from core.api.common import RefSerializer, error_response, errors
-from core.scopes import scope_for
-from access.tokens import api_token_get_or_issue
 
 ROLES = ["coordinator", "regional_contact", "distributor", "venue"]
 

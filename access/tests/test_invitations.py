@@ -14,11 +14,11 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from access.models import Invitation
+from access.services import invitation_accept, invitation_create
+from core.errors import MESSAGES, DomainError
 from distributors.models import OfficeMembership
 from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
-from core.errors import MESSAGES, DomainError
-from access.services import invitation_accept, invitation_create
-from access.models import Invitation
 from regions.tests.factories import CoordinatorFactory, RegionContactFactory, RegionFactory, UserFactory
 from venues.models import VenueMembership
 from venues.tests.factories import VenueFactory

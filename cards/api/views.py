@@ -17,10 +17,10 @@ from cards import numbers
 from cards.filters import CardFilterSet, UseFilterSet
 from cards.models import Card, Use
 from cards.services import card_check, card_issue, use_cancel, use_log
-from distributors.models import Office
 from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
 from core.errors import DomainError
 from core.scopes import scope_for
+from distributors.models import Office
 from regions.models import Municipality
 from venues.models import Offer, Venue
 

@@ -14,9 +14,9 @@ from django.core.cache import cache
 from cards import numbers, services
 from cards.models import Card, CardCheck, CardEvent, Use
 from cards.tests.factories import CardFactory, CommunityCardFactory
-from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
 from core.errors import MESSAGES, DomainError
 from core.scopes import scope_for
+from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
 from regions.models import NationalSettings
 from regions.tests.factories import MunicipalityFactory, RegionContactFactory, RegionFactory
 from venues.models import Category, Offer, StatGroup

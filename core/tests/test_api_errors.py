@@ -7,7 +7,6 @@ from django.test import RequestFactory
 
 from cards.models import Use
 from core import views as errors
-
 from kaikukanta.tests.api_world import build_world
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Model
 
+from access.backends import AuthenticationBackend, ModelBackend
 from cards.models import Card, CardCheck
 from cards.tests.factories import CardFactory
 from core import rows
-from access.backends import AuthenticationBackend, ModelBackend
 from regions.tests.factories import UserFactory
 from venues.models import Offer, Venue
 from venues.tests.factories import OfferFactory, VenueFactory

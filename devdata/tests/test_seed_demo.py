@@ -12,7 +12,7 @@ from django.utils import timezone
 from cards import numbers
 from cards.models import Card, Use
 from cards.services import card_check
-from distributors.models import Office
+from core.scopes import scope_for
 from devdata.demo import (
     COURSE_OFFER,
     DEMO_CARDS,
@@ -23,7 +23,7 @@ from devdata.demo import (
     demo_counts,
     demo_seed,
 )
-from core.scopes import scope_for
+from distributors.models import Office
 from regions.models import Municipality, Region
 from reports.models import RollupRun
 from venues.models import Offer, StatGroup, Venue

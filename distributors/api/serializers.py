@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from distributors.models import Office
 from core.api.common import RefSerializer
+from distributors.models import Office
 
 
 class OfficeSerializer(serializers.ModelSerializer):

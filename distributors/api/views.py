@@ -1,9 +1,9 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
+from core.api.common import DETAIL_ERRORS, LIST_ERRORS
 from distributors.filters import OfficeFilterSet
 from distributors.models import Office
-from core.api.common import DETAIL_ERRORS, LIST_ERRORS
 
 from .serializers import OfficeSerializer
 

@@ -8,11 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from access.models import Invitation
 from cards.tests.factories import CommunityCardFactory
 from cards.tests.web import build_world
 from distributors.models import OfficeMembership
 from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
-from access.models import Invitation
 from regions.tests.factories import CoordinatorFactory, UserFactory
 from venues.tests.factories import VenueFactory, VenueMembershipFactory
 

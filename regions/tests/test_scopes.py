@@ -11,8 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from cards.models import Card, Use
-from distributors.models import Office, OfficeMembership
 from core.scopes import scope_for
+from distributors.models import Office, OfficeMembership
 from kaikukanta.tests.world import ROLES, shared_world, user_of
 from regions.models import Region
 from venues.models import Offer, Venue, VenueMembership

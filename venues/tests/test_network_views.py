@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from access.models import Invitation
+from access.services import membership_end
 from cards.tests.web import World, build_world
 from core.errors import DomainError
-from access.services import membership_end
-from access.models import Invitation
 from core.navigation import nav_items
 from core.scopes import scope_for
 from regions.tests.factories import CoordinatorFactory, UserFactory

@@ -16,8 +16,8 @@ from django.utils import translation
 
 from cards import numbers
 from cards.models import Card, Use
-from devdata.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE
 from core.errors import MESSAGES
+from devdata.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE
 from kaikukanta.tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 TIMEOUT_MS = 10_000

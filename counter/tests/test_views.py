@@ -14,9 +14,9 @@ from cards import numbers
 from cards.models import Card, CardCheck, Use
 from cards.tests.factories import CardFactory, CommunityCardFactory, UseFactory
 from core.errors import MESSAGES
+from counter.selectors import mask_number
 from regions.tests.factories import RegionFactory, UserFactory
 from venues.models import Category, Offer
-from venues.selectors import mask_number
 from venues.tests.factories import OfferFactory, VenueFactory, VenueMembershipFactory
 
 pytestmark = pytest.mark.django_db

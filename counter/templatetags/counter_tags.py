@@ -1,6 +1,6 @@
 from django import template
 
-from venues.selectors import mask_number, use_description
+from counter.selectors import mask_number, use_description
 
 register = template.Library()
 

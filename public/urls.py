@@ -1,0 +1,15 @@
+"""The public pages. The mobile card keeps its /cards/m/… addresses and ``cards:`` names: the project's
+urls.py mounts these beside the card pages under one namespace."""
+
+from django.urls import path
+
+from . import views
+
+# The service worker lives at the top of /cards/m/ so its scope covers every mobile card.
+mobile_card_patterns = [
+    path("m/", views.mobile_scope, name="mobile_scope"),
+    path("m/sw.js", views.service_worker, name="service_worker"),
+    path("m/<str:token>/", views.mobile_card, name="mobile"),
+    path("m/<str:token>/status.json", views.mobile_status, name="mobile_status"),
+    path("m/<str:token>/manifest.webmanifest", views.mobile_manifest, name="mobile_manifest"),
+]
