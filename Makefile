@@ -34,6 +34,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Counter benchmark (DESIGN §9): generates 1M cards / 10M uses once in BENCH_DATABASE_URL (default
