@@ -41,7 +41,8 @@ def test_the_earlier_layouts_invitations_move_with_every_row_and_content_type():
             ["uusi@example.fi", "a" * 64, now, now + datetime.timedelta(days=7), office.pk, inviter.pk],
         )
         cursor.execute(
-            f"INSERT INTO {OLD_TABLE} (email, token_hash, created_at, expires_at, venue_id, accepted_at, accepted_by_id) "
+            f"INSERT INTO {OLD_TABLE} (email, token_hash, created_at, expires_at, venue_id, accepted_at, "
+            "accepted_by_id) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s)",
             ["kassa@example.fi", "b" * 64, now, now + datetime.timedelta(days=5), venue.pk, now, inviter.pk],
         )
