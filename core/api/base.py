@@ -1,7 +1,7 @@
 """Classes the REST_FRAMEWORK settings name (parser, pagination).
 
 DRF imports these while ``rest_framework.views`` itself is being imported, so this module must not
-import anything that imports DRF views back (``core.errors`` does): keep it dependency-free.
+import anything that imports DRF views back (``core.api.exceptions`` does): keep it free of project imports.
 """
 
 import io
