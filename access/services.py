@@ -3,7 +3,8 @@
 A regional contact (or the national coordinator) invites a person by e-mail into an office or a
 venue of their region. The link in the e-mail sets the password; accepting creates the user if
 needed and the office or venue membership. Both are access grants and end up in the audit log,
-and so does ending one (``membership_end``), which the office and the venue pages share.
+and so does ending one (``membership_end``): one service for the staff of offices, venues and regions.
+Who may do either is asked of ``access.permissions.may_manage_staff``.
 """
 
 import datetime
@@ -23,11 +24,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import DomainError
-from core.scopes import forget_scope, scope_for
+from core.scopes import forget_scope
 from distributors.models import Office, OfficeMembership
+from regions.models import Region, RegionMembership
 from venues.models import Venue, VenueMembership
 
 from .models import Invitation
+from .permissions import may_manage_staff
 
 INVITATION_VALID_DAYS = 14
 
@@ -40,8 +43,8 @@ def invitation_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("invitation_accept", kwargs={"token": token})
 
 
-def _require_manager(user, region_id: int | None) -> None:
-    if not scope_for(user).manages(region_id):
+def _require_manager(user, target: Office | Venue | Region | None) -> None:
+    if not may_manage_staff(user, target):
         raise DomainError("not_allowed")
 
 
@@ -68,7 +71,7 @@ def invitation_create(*, user, email: str, office: Office | None = None, venue: 
     except Exception as exc:
         raise DomainError("email_invalid") from exc
     target = office or venue
-    _require_manager(user, target.region_id)
+    _require_manager(user, target)
     if target.active_until is not None and target.active_until < today:
         raise DomainError("office_inactive" if office else "venue_inactive")
     membership_model = OfficeMembership if office else VenueMembership
@@ -165,23 +168,32 @@ def invitation_accept(*, token: str, password: str, username: str = "",
     return user
 
 
-def membership_end(*, user, membership: OfficeMembership | VenueMembership,
-                   today: datetime.date | None = None) -> OfficeMembership | VenueMembership:
-    """The region's contact (or the coordinator) ends a person's access to an office or a venue at once.
+def membership_end(*, user, membership: OfficeMembership | VenueMembership | RegionMembership,
+                   today: datetime.date | None = None) -> OfficeMembership | VenueMembership | RegionMembership:
+    """The unit's manager ends a person's access to an office, a venue or a region at once.
 
     ``ended_on`` is the last day of access (inclusive, see ``core.scopes``), so it is set to yesterday.
-    Only the coordinator manages pop-up venues (they have no region). Ending twice changes nothing.
+    Who may: the region's contact or the coordinator for an office or a venue, only the coordinator for a
+    pop-up venue (no region) and for a region's contacts (``access.permissions``). Ending twice changes
+    nothing. The person's cached scope is dropped so that the change holds within this request too.
     """
     day = today or timezone.localdate()
-    target = membership.office if isinstance(membership, OfficeMembership) else membership.venue
-    _require_manager(user, target.region_id)
+    if isinstance(membership, OfficeMembership):
+        target = membership.office
+    elif isinstance(membership, VenueMembership):
+        target = membership.venue
+    else:
+        target = membership.region
+    _require_manager(user, target)
+    person = membership.user
     model = type(membership)
     with transaction.atomic():
         membership = model.objects.select_for_update().get(pk=membership.pk)
+        membership.user = person
         last_day = day - datetime.timedelta(days=1)
         if membership.ended_on is not None and membership.ended_on <= last_day:
             return membership
         membership.ended_on = last_day
         membership.save(update_fields=["ended_on"])
-    forget_scope(membership.user)
+    forget_scope(person)
     return membership

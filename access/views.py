@@ -1,13 +1,17 @@
-"""Pages of access: the invitation link (set a password, then sign in) and the profile with its API token."""
+"""Pages of access: inviting staff into an office or a venue and ending a person's access (one pair of views
+for every kind of unit, mounted inside the ``distributors:`` and ``venues:`` namespaces by kaikukanta/urls.py),
+the invitation link (set a password, then sign in) and the profile with its API token."""
 
-from django import forms
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,60 +22,88 @@ from access.tokens import api_token_replace
 from access.tokens import api_token_revoke as revoke_token
 from core.errors import DomainError
 from core.scopes import scope_for
+from distributors.views import office_page
+from venues.views_network import venue_page
 
-from .services import invitation_accept, invitation_get, invitation_user, suggest_username
+from . import selectors
+from .forms import AcceptInvitationForm, InvitationForm
+from .permissions import may_manage_staff
+from .services import invitation_accept, invitation_create, invitation_get, invitation_user, membership_end
+
+# --- the staff of an office or a venue: invite, end access ----------------------------------------------
 
 
-class InvitationForm(forms.Form):
-    """Used by the office page (and any venue page) to invite staff by e-mail."""
+@dataclass(frozen=True)
+class StaffPages:
+    """Where the staff of one kind of unit is managed: the unit's page (owned by its app) and our two URLs."""
 
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    page: str  # URL name of the unit's page, where every POST returns
+    render_page: Callable[..., HttpResponse]  # (request, unit, *, status, extra_context): the page again
+    invite: str  # URL names of staff_invite and staff_end for this kind
+    end: str
+    ended: Promise  # the message after staff_end, %(name)s the person's username
 
 
-class AcceptInvitationForm(forms.Form):
-    username = forms.CharField(
-        label=_("Username"), max_length=150, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
-    )
-    password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Password (again)"), strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+# A region has no page yet (nor invitations: the model targets an office or a venue); its contacts are listed
+# and ended through the same selectors and service (access.selectors, access.services.membership_end).
+STAFF_PAGES: dict[str, StaffPages] = {
+    "office": StaffPages(
+        page="distributors:office", render_page=office_page, invite="distributors:office_invite",
+        end="distributors:membership_end", ended=_("%(name)s no longer has access to this office."),
+    ),
+    "venue": StaffPages(
+        page="venues:venue", render_page=venue_page, invite="venues:venue_invite",
+        end="venues:membership_end", ended=_("%(name)s no longer has access to this venue."),
+    ),
+}
 
-    def __init__(self, *args, invitation, existing_user=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.invitation = invitation
-        self.existing_user = existing_user
-        if existing_user is not None:
-            del self.fields["username"]
+# The page's context key that carries a refused invite form to the staff section (``staff_section`` tag).
+INVITE_FORM_KEY = "staff_invite_form"
+
+
+def _target(request: HttpRequest, kind: str, pk: int):
+    try:
+        return selectors.staff_target_get(user=request.user, kind=kind, pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_POST
+def staff_invite(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Invite a person by e-mail into the office or venue ``pk``; a refusal shows on the page's e-mail field."""
+    pages = STAFF_PAGES[kind]
+    target = _target(request, kind, pk)
+    if not may_manage_staff(request.user, target):
+        raise PermissionDenied
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = invitation_create(user=request.user, email=form.cleaned_data["email"], **{kind: target})
+        except DomainError as error:
+            form.add_error("email", error.message)
         else:
-            self.fields["username"].required = True
-            self.fields["username"].initial = suggest_username(invitation.email)
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect(pages.page, pk=target.pk)
+    return pages.render_page(request, target, status=400, extra_context={INVITE_FORM_KEY: form})
 
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise ValidationError(DomainError("username_taken").message, code="username_taken")
-        return username
 
-    def clean(self) -> dict:
-        data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif p1:
-            user = self.existing_user or get_user_model()(
-                username=data.get("username", ""), email=self.invitation.email
-            )
-            try:
-                validate_password(p1, user)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
-        return data
+@login_required
+@require_POST
+def staff_end(request: HttpRequest, kind: str, pk: int, membership_pk: int) -> HttpResponse:
+    """End a person's access to the office or venue ``pk`` (from yesterday); 404 for an ended membership."""
+    pages = STAFF_PAGES[kind]
+    target = _target(request, kind, pk)
+    membership = get_object_or_404(selectors.staff_list(target=target), pk=membership_pk)
+    try:
+        membership_end(user=request.user, membership=membership)
+    except DomainError as exc:
+        raise PermissionDenied from exc
+    messages.success(request, pages.ended % {"name": membership.user.get_username()})
+    return redirect(pages.page, pk=target.pk)
+
+
+# --- the invitation link -------------------------------------------------------------------------------
 
 
 @never_cache

@@ -3,9 +3,6 @@
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from access.models import Invitation
-from core.scopes import scope_for
-
 from .models import Office, OfficeMembership
 
 
@@ -26,16 +23,3 @@ def office_list(*, user, q: str = "") -> QuerySet[Office]:
 
 def office_get(*, user, pk: int) -> Office:
     return Office.objects.visible_to(user).select_related("region", "organisation", "municipality").get(pk=pk)
-
-
-def office_staff(office: Office) -> QuerySet[OfficeMembership]:
-    return office.memberships.filter(ended_on__isnull=True).select_related("user").order_by("user__username")
-
-
-def office_pending_invitations(*, user, office: Office) -> QuerySet[Invitation]:
-    return Invitation.objects.visible_to(user).pending().filter(office=office).select_related("invited_by")
-
-
-def can_manage(user, office: Office) -> bool:
-    """Regional contacts manage their region's offices; the national coordinator every office."""
-    return scope_for(user).manages(office.region_id)

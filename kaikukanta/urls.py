@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+import access.urls
 import cards.urls
 import counter.urls
+import distributors.urls
 import public.urls
 import venues.urls
 from access import views as access_views
@@ -20,9 +22,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("regions/", include("regions.urls")),
-    path("offices/", include("distributors.urls")),
-    path("venues/", include(([*counter.urls.urlpatterns, *venues.urls.urlpatterns], "venues"))),
+    path("offices/", include(([*distributors.urls.urlpatterns, *access.urls.office_staff_patterns], "distributors"))),
+    path("venues/", include(([*counter.urls.urlpatterns, *venues.urls.urlpatterns, *access.urls.venue_staff_patterns],
+                              "venues"))),
     path("cards/", include(([*cards.urls.urlpatterns, *public.urls.mobile_card_patterns], "cards"))),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("kaikukanta.api")),

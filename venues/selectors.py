@@ -11,7 +11,6 @@ from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from access.models import Invitation
 from core import rows
 from core.scopes import scope_for
 
@@ -70,15 +69,3 @@ def venue_list(*, user, q: str = "") -> QuerySet[Venue]:
 def venue_get(*, user, pk: int) -> Venue:
     return Venue.objects.visible_to(user).select_related("region", "municipality").get(pk=pk)
 
-
-def venue_staff(venue: Venue) -> QuerySet[VenueMembership]:
-    return venue.memberships.filter(ended_on__isnull=True).select_related("user").order_by("user__username")
-
-
-def venue_pending_invitations(*, user, venue: Venue) -> QuerySet[Invitation]:
-    return Invitation.objects.visible_to(user).pending().filter(venue=venue).select_related("invited_by")
-
-
-def can_manage(user, venue: Venue) -> bool:
-    """Regional contacts manage their region's venues; the national coordinator every venue, pop-up ones too."""
-    return scope_for(user).manages(venue.region_id)
