@@ -72,11 +72,11 @@ def invitation_create(*, user, email: str, office: Office | None = None, venue: 
         raise DomainError("email_invalid") from exc
     target = office or venue
     _require_manager(user, target)
-    if target.active_until is not None and target.active_until < today:
+    if target.has_ended_before(today):
         raise DomainError("office_inactive" if office else "venue_inactive")
     membership_model = OfficeMembership if office else VenueMembership
     target_filter = {"office": office} if office else {"venue": venue}
-    if membership_model.objects.filter(user__email__iexact=email, ended_on__isnull=True, **target_filter).exists():
+    if membership_model.objects.open_ended().filter(user__email__iexact=email, **target_filter).exists():
         raise DomainError("already_member")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -159,7 +159,7 @@ def invitation_accept(*, token: str, password: str, username: str = "",
             membership_model, target = OfficeMembership, {"office_id": invitation.office_id}
         else:
             membership_model, target = VenueMembership, {"venue_id": invitation.venue_id}
-        if not membership_model.objects.filter(user=user, ended_on__isnull=True, **target).exists():
+        if not membership_model.objects.open_ended().filter(user=user, **target).exists():
             membership_model.objects.create(user=user, started_on=today, **target)
         invitation.accepted_at = now
         invitation.accepted_by = user
@@ -190,10 +190,9 @@ def membership_end(*, user, membership: OfficeMembership | VenueMembership | Reg
     with transaction.atomic():
         membership = model.objects.select_for_update().get(pk=membership.pk)
         membership.user = person
-        last_day = day - datetime.timedelta(days=1)
-        if membership.ended_on is not None and membership.ended_on <= last_day:
+        if membership.has_ended_before(day):
             return membership
-        membership.ended_on = last_day
+        membership.ended_on = day - datetime.timedelta(days=1)
         membership.save(update_fields=["ended_on"])
     forget_scope(person)
     return membership

@@ -28,10 +28,6 @@ class Scope:
     def is_distributor(self) -> bool:
         return bool(self.office_ids)
 
-    @property
-    def is_venue_staff(self) -> bool:
-        return bool(self.venue_ids)
-
     def manages(self, region_id: int | None) -> bool:
         """Whether this user manages the offices and venues of ``region_id`` (a pop-up venue has none):
         the region's contacts do, the national coordinator manages all."""
@@ -57,14 +53,23 @@ EMPTY = Scope(None, False, frozenset(), frozenset(), frozenset())
 @cache
 def _scope_sql() -> str:
     """One UNION over the three membership tables, written out: the ORM would compile it anew on every
-    request (about a fifth of a counter request's work), and the statement never changes."""
-    tables = {label: apps.get_model(label)._meta.db_table for label in
+    request (about a fifth of a counter request's work), and the statement never changes.
+
+    A membership is in force on the days of its period, ``started_on`` to ``ended_on`` inclusive (an empty
+    ``ended_on`` never ends): the rule of ``core.periods``, whose SQL form each membership model gives
+    (``active_sql``; the same text for all three). The parameters are, per table: user, today, today.
+    """
+    models = {label: apps.get_model(label) for label in
               ("regions.RegionMembership", "distributors.OfficeMembership", "venues.VenueMembership")}
-    in_force = "user_id = %s AND started_on <= %s AND (ended_on IS NULL OR ended_on >= %s)"
+    tables = {label: model._meta.db_table for label, model in models.items()}
+    in_force = {label: f"user_id = %s AND {model.active_sql()}" for label, model in models.items()}
     return (
-        f'SELECT role, region_id FROM "{tables["regions.RegionMembership"]}" WHERE {in_force} '
-        f"UNION ALL SELECT 'office', office_id FROM \"{tables['distributors.OfficeMembership']}\" WHERE {in_force} "
-        f"UNION ALL SELECT 'venue', venue_id FROM \"{tables['venues.VenueMembership']}\" WHERE {in_force}"
+        f'SELECT role, region_id FROM "{tables["regions.RegionMembership"]}" '
+        f'WHERE {in_force["regions.RegionMembership"]} '
+        f"UNION ALL SELECT 'office', office_id FROM \"{tables['distributors.OfficeMembership']}\" "
+        f"WHERE {in_force['distributors.OfficeMembership']} "
+        f"UNION ALL SELECT 'venue', venue_id FROM \"{tables['venues.VenueMembership']}\" "
+        f"WHERE {in_force['venues.VenueMembership']}"
     )
 
 

@@ -31,6 +31,7 @@ from core.errors import MESSAGES, DomainError
 from core.scopes import scope_for
 from venues import selectors as venue_selectors
 from venues.models import Venue
+from venues.permissions import may_act_for_venue
 from venues.views import PAGE_SIZE, SESSION_VENUE, current_venue
 
 from . import selectors
@@ -69,7 +70,7 @@ def _counter_venue(request: HttpRequest) -> Venue:
     counter does not list the user's venues (the full page, which offers the switch, does)."""
     venue_ids = scope_for(request.user).venue_ids
     chosen = request.session.get(SESSION_VENUE)
-    if chosen not in venue_ids:
+    if not may_act_for_venue(request.user, chosen):
         if len(venue_ids) != 1:
             return current_venue(request)  # none (refused) or several: the page's own rule picks
         chosen = next(iter(venue_ids))

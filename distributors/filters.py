@@ -27,4 +27,4 @@ class OfficeFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(organisation__name__icontains=value))
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(Q(active_from__lte=value) & (Q(active_until__isnull=True) | Q(active_until__gte=value)))
+        return queryset.active_on(value)

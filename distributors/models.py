@@ -1,11 +1,10 @@
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import ActivePeriod, ActivePeriodQuerySet
 from core.scopes import scope_for
 from regions.models import Municipality, Region
 
@@ -32,19 +31,18 @@ class Organisation(models.Model):
         return self.name
 
 
-class OfficeQuerySet(models.QuerySet):
+class OfficeQuerySet(ActivePeriodQuerySet):
     def visible_to(self, user) -> "OfficeQuerySet":
         scope = scope_for(user)
         if scope.national:
             return self.all()
         return self.filter(Q(region_id__in=scope.region_ids) | Q(pk__in=scope.office_ids))
 
-    def active_on(self, day: datetime.date) -> "OfficeQuerySet":
-        return self.filter(active_from__lte=day).filter(Q(active_until__isnull=True) | Q(active_until__gte=day))
 
-
-class Office(models.Model):
+class Office(ActivePeriod, models.Model):
     """A distributor office (kortinjakaja): a unit that registers cards for its clients."""
+
+    period_start, period_end = "active_from", "active_until"
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="offices"
@@ -76,11 +74,8 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.active_from <= day and (self.active_until is None or self.active_until >= day)
 
-
-class OfficeMembershipQuerySet(models.QuerySet):
+class OfficeMembershipQuerySet(ActivePeriodQuerySet):
     def visible_to(self, user) -> "OfficeMembershipQuerySet":
         scope = scope_for(user)
         if scope.national:
@@ -88,8 +83,10 @@ class OfficeMembershipQuerySet(models.QuerySet):
         return self.filter(Q(office__region_id__in=scope.region_ids) | Q(user_id=scope.user_id))
 
 
-class OfficeMembership(models.Model):
-    """Distributor staff: a person working at an office."""
+class OfficeMembership(ActivePeriod, models.Model):
+    """Distributor staff: a person working at an office (``ended_on`` = the last day of access)."""
+
+    period_start, period_end = "started_on", "ended_on"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_memberships")
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")

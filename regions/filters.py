@@ -1,7 +1,6 @@
 """FilterSets for regions; one per model, shared by the UI and the API (NetBox style)."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Region
@@ -19,4 +18,4 @@ class RegionFilterSet(django_filters.FilterSet):
         return queryset.filter(name__icontains=value) if value else queryset
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(Q(active_from__lte=value) & (Q(active_until__isnull=True) | Q(active_until__gte=value)))
+        return queryset.active_on(value)

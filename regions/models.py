@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import ActivePeriod, ActivePeriodQuerySet
 from core.scopes import scope_for
 
 
@@ -28,7 +29,7 @@ class WelfareArea(models.Model):
         return self.name_sv if get_language() == "sv" and self.name_sv else self.name_fi
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(ActivePeriodQuerySet):
     def visible_to(self, user) -> "RegionQuerySet":
         scope = scope_for(user)
         if scope.national:
@@ -37,12 +38,11 @@ class RegionQuerySet(models.QuerySet):
             Q(pk__in=scope.region_ids) | Q(offices__pk__in=scope.office_ids) | Q(venues__pk__in=scope.venue_ids)
         ).distinct()
 
-    def active_on(self, day: datetime.date) -> "RegionQuerySet":
-        return self.filter(active_from__lte=day).filter(Q(active_until__isnull=True) | Q(active_until__gte=day))
 
-
-class Region(models.Model):
+class Region(ActivePeriod, models.Model):
     """A local Kaikukortti network (Kaikukortti-alue): one or more municipalities."""
+
+    period_start, period_end = "active_from", "active_until"
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     active_from = models.DateField(_("active from"))
@@ -73,13 +73,10 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.active_from <= day and (self.active_until is None or self.active_until >= day)
-
 
 class MunicipalityQuerySet(models.QuerySet):
     def in_network_on(self, day: datetime.date) -> "MunicipalityQuerySet":
-        return self.filter(region__in=Region.objects.active_on(day))
+        return self.filter(Region.active_q(day, prefix="region__"))
 
 
 class Municipality(models.Model):
@@ -177,8 +174,10 @@ class NationalSettings(models.Model):
         transaction.on_commit(lambda: (_local_settings.clear(), cache.delete(cls.CACHE_KEY)))
 
 
-class RegionMembership(models.Model):
+class RegionMembership(ActivePeriod, models.Model):
     """A person's role in a region (regional contact) or in the national team (coordinator)."""
+
+    period_start, period_end = "started_on", "ended_on"
 
     class Role(models.TextChoices):
         CONTACT = "contact", _("regional contact")
@@ -189,6 +188,8 @@ class RegionMembership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONTACT)
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = ActivePeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("region membership")

@@ -1,16 +1,11 @@
 """FilterSets for venues and offers; shared by the UI and the API."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.api.filters import IdFilter
 
 from .models import Category, Offer, Venue
-
-
-def _active_on(queryset, value):
-    return queryset.filter(Q(active_from__lte=value) & (Q(active_until__isnull=True) | Q(active_until__gte=value)))
 
 
 class VenueFilterSet(django_filters.FilterSet):
@@ -29,7 +24,7 @@ class VenueFilterSet(django_filters.FilterSet):
         return queryset.filter(name__icontains=value) if value else queryset
 
     def filter_active_on(self, queryset, name, value):
-        return _active_on(queryset, value)
+        return queryset.active_on(value)
 
 
 class OfferFilterSet(django_filters.FilterSet):

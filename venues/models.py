@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import ActivePeriod, ActivePeriodQuerySet
 from core.scopes import scope_for
 from regions.models import Municipality, Region
 
@@ -48,19 +49,19 @@ CATEGORY_GROUP = {
 }
 
 
-class VenueQuerySet(models.QuerySet):
+class VenueQuerySet(ActivePeriodQuerySet):
     def visible_to(self, user) -> "VenueQuerySet":
         scope = scope_for(user)
         if scope.national:
             return self.all()
         return self.filter(Q(region_id__in=scope.region_ids) | Q(pk__in=scope.venue_ids))
 
-    def active_on(self, day: datetime.date) -> "VenueQuerySet":
-        return self.filter(active_from__lte=day).filter(Q(active_until__isnull=True) | Q(active_until__gte=day))
 
+class Venue(ActivePeriod, models.Model):
+    """A Kaikukortti venue (kohde). A pop-up venue has no region and a campaign period (its active period,
+    which always has an end)."""
 
-class Venue(models.Model):
-    """A Kaikukortti venue (kohde). A pop-up venue has no region and a campaign period."""
+    period_start, period_end = "active_from", "active_until"
 
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
@@ -103,20 +104,27 @@ class Venue(models.Model):
     def stat_group(self) -> str:
         return CATEGORY_GROUP[Category(self.category)]
 
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.active_from <= day and (self.active_until is None or self.active_until >= day)
 
-
-class OfferQuerySet(models.QuerySet):
+class OfferQuerySet(ActivePeriodQuerySet):
     def visible_to(self, user) -> "OfferQuerySet":
         return self.filter(venue__in=Venue.objects.visible_to(user))
 
     def current_on(self, day: datetime.date) -> "OfferQuerySet":
-        return self.filter(starts_on__lte=day, ends_on__gte=day)
+        """Offers running on ``day`` (R9's period rule over ``starts_on``…``ends_on``)."""
+        return self.active_on(day)
+
+    def available_on(self, day: datetime.date) -> "OfferQuerySet":
+        """R10: offers a counter can log on ``day``: running that day and not sold out. The reference
+        form of ``venues.selectors.counter_offers``, which reads the same rows with SQL written once."""
+        return self.active_on(day).filter(Offer.places_left_q())
 
 
-class Offer(models.Model):
+class Offer(ActivePeriod, models.Model):
     """An event, performance or course a venue opens to Kaikukortti, optionally with a quota."""
+
+    period_start, period_end = "starts_on", "ends_on"
+    # R10 "not sold out", in SQL over the row's own columns (``counter_offers``) and as a ``Q``.
+    PLACES_LEFT_SQL = "(quota IS NULL OR used_count < quota)"
 
     class Kind(models.TextChoices):
         EVENT = "event", _("event")
@@ -153,8 +161,12 @@ class Offer(models.Model):
     def remaining(self) -> int | None:
         return None if self.quota is None else max(self.quota - self.used_count, 0)
 
+    @staticmethod
+    def places_left_q() -> Q:
+        return Q(quota__isnull=True) | Q(quota__gt=models.F("used_count"))
 
-class VenueMembershipQuerySet(models.QuerySet):
+
+class VenueMembershipQuerySet(ActivePeriodQuerySet):
     def visible_to(self, user) -> "VenueMembershipQuerySet":
         scope = scope_for(user)
         if scope.national:
@@ -162,8 +174,10 @@ class VenueMembershipQuerySet(models.QuerySet):
         return self.filter(Q(venue__region_id__in=scope.region_ids) | Q(user_id=scope.user_id))
 
 
-class VenueMembership(models.Model):
-    """Box-office staff (or a ticketing integration account) of a venue."""
+class VenueMembership(ActivePeriod, models.Model):
+    """Box-office staff (or a ticketing integration account) of a venue (``ended_on`` = the last day of access)."""
+
+    period_start, period_end = "started_on", "ended_on"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="venue_memberships")
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="memberships")

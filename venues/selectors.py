@@ -15,6 +15,7 @@ from core import rows
 from core.scopes import scope_for
 
 from .models import Offer, Venue, VenueMembership
+from .permissions import may_act_for_venue
 
 
 def staff_venues(user) -> QuerySet[Venue]:
@@ -24,7 +25,7 @@ def staff_venues(user) -> QuerySet[Venue]:
 
 def staff_venue(user, venue_id: int) -> Venue:
     """One venue whose counter ``user`` works at (404 for any other)."""
-    venue = rows.one(Venue, "id", venue_id, related="region") if venue_id in scope_for(user).venue_ids else None
+    venue = rows.one(Venue, "id", venue_id, related="region") if may_act_for_venue(user, venue_id) else None
     if venue is None:
         raise Http404
     return venue
@@ -35,10 +36,17 @@ def offers_for_venue(user, venue: Venue) -> QuerySet[Offer]:
     return Offer.objects.visible_to(user).filter(venue=venue).order_by("-starts_on", "title", "pk")
 
 
+def offer_belongs_to_venue(offer: Offer, venue: Venue) -> bool:
+    """R10: a use is logged against an offer of the venue it happens at, never another venue's (the counter's
+    form, the API and ``use_log`` ask this)."""
+    return offer.venue_id == venue.pk
+
+
 def counter_offers(venue: Venue, day: datetime.date, *, include_courses: bool = True) -> list[Offer]:
-    """Offers the counter can log on today: current and not sold out (R10)."""
+    """Offers the counter can log on ``day``: current and not sold out (R10), as
+    ``Offer.objects.available_on(day)`` (the reference form; a test keeps the two in step)."""
     # Asked on every valid check: read through rows.many (its SQL written once), not a compiled queryset.
-    where = "venue_id = %s AND starts_on <= %s AND ends_on >= %s AND (quota IS NULL OR used_count < quota)"
+    where = f"venue_id = %s AND {Offer.active_sql()} AND {Offer.PLACES_LEFT_SQL}"
     day_value = connection.ops.adapt_datefield_value(day)
     params = [venue.pk, day_value, day_value]
     if not include_courses:
@@ -53,7 +61,7 @@ def counter_offers(venue: Venue, day: datetime.date, *, include_courses: bool = 
 def venue_list(*, user, q: str = "") -> QuerySet[Venue]:
     """Venues of the user's scope with their current staff count, by region (pop-up venues last)."""
     staff = (
-        VenueMembership.objects.filter(venue=OuterRef("pk"), ended_on__isnull=True)
+        VenueMembership.objects.open_ended().filter(venue=OuterRef("pk"))
         .order_by().values("venue").annotate(n=Count("pk")).values("n")
     )
     qs = (
@@ -68,4 +76,3 @@ def venue_list(*, user, q: str = "") -> QuerySet[Venue]:
 
 def venue_get(*, user, pk: int) -> Venue:
     return Venue.objects.visible_to(user).select_related("region", "municipality").get(pk=pk)
-

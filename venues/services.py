@@ -5,15 +5,15 @@ import datetime
 from django.db import transaction
 
 from core.errors import DomainError
-from core.scopes import scope_for
 
 from .models import Offer, Venue
+from .permissions import may_act_for_venue
 
 MAX_QUOTA = 100_000
 
 
 def _require_venue_staff(user, venue_id: int) -> None:
-    if venue_id not in scope_for(user).venue_ids:
+    if not may_act_for_venue(user, venue_id):
         raise DomainError("not_allowed")
 
 
