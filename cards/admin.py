@@ -12,10 +12,11 @@ from core.admin import (
     ReadOnlyScopedAdmin,
     roles_of,
 )
+from core.errors import DomainError
 from core.scopes import scope_for
 from venues.models import Venue
 
-from . import numbers
+from . import numbers, services
 from .models import Card, CardCheck, CardEvent, Use
 
 
@@ -64,11 +65,6 @@ class CancelledFilter(admin.SimpleListFilter):
 
 def _inactivate(model_admin, request, queryset, reason: str) -> None:
     """Every card goes through ``card_inactivate`` (R3): the rule, its refusals and its audit event."""
-    # Imported late, as in ``core.admin``: services import ``errors``, which imports DRF's views.
-    from core.errors import DomainError
-
-    from . import services
-
     done = 0
     for card in queryset.select_related(None).order_by("pk"):
         try:

@@ -6,7 +6,7 @@ construction: both sides group and filter the raw uses with exactly these expres
 
 import datetime
 
-from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from cards.models import Card, Use
@@ -46,21 +46,6 @@ def counted_uses():
 def attributed_to(region_ids) -> Q:
     """Raw uses attributed to any of ``region_ids`` (see ``ATTRIBUTED_REGION``)."""
     return Q(venue_region_id__in=region_ids) | Q(venue_region__isnull=True, card_region_id__in=region_ids)
-
-
-def use_totals_raw() -> dict:
-    """Aggregates over raw uses with the same keys as ``use_totals_rollup``."""
-    aggregates = {
-        "total_uses": Count("id"),
-        "total_adults": Count("id"),
-        "total_children": Sum("children"),
-        "community_card_uses": Count("id", filter=Q(card_kind=Card.Kind.COMMUNITY)),
-        "cross_region_uses": Count("id", filter=Q(venue_region__isnull=False) & ~Q(venue_region=F("card_region"))),
-    }
-    for group in GROUPS:
-        aggregates[f"{group}_adults"] = Count("id", filter=Q(stat_group=group))
-        aggregates[f"{group}_children"] = Sum("children", filter=Q(stat_group=group))
-    return aggregates
 
 
 def use_totals_rollup() -> dict:

@@ -416,17 +416,11 @@ def card_figures(region_ids, period: Period, cutoff, live: Live, dim: str) -> di
     )
 
 
-def _overlaps(period: Period) -> Q:
-    q = Q(active_from__lte=period.end)
-    if period.start:
-        q &= Q(active_until__isnull=True) | Q(active_until__gte=period.start)
-    return q
-
-
 def network_totals(region_ids, period: Period) -> dict:
-    offices = _in_regions(Office.objects.filter(_overlaps(period)), region_ids)
-    venues = _in_regions(Venue.objects.filter(_overlaps(period)), region_ids)
-    regions = _in_regions(Region.objects.filter(_overlaps(period)), region_ids, "pk")
+    """Offices, venues and regions active on at least one day of the period (R9, ``core.periods``)."""
+    offices = _in_regions(Office.objects.active_between(period.start, period.end), region_ids)
+    venues = _in_regions(Venue.objects.active_between(period.start, period.end), region_ids)
+    regions = _in_regions(Region.objects.active_between(period.start, period.end), region_ids, "pk")
     municipalities = Municipality.objects.filter(region__in=regions)
     return {
         "active_offices": offices.count(),
@@ -643,7 +637,9 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
 
     # Cards, cardholders and their uses by card region, issuing office and home municipality.
     office_rows = card_figures(region_ids, period, cutoff, live, "office")
-    office_qs = Office.objects.filter(Q(pk__in=[pk for pk in office_rows if pk is not None]) | Q(_overlaps(period)))
+    office_qs = Office.objects.filter(
+        Q(pk__in=[pk for pk in office_rows if pk is not None]) | Office.active_between_q(period.start, period.end)
+    )
     offices = sorted(
         ({"office": office, **_zero(office_rows.get(office.pk), "registered", "taken", "holders")}
          for office in office_infos(_in_regions(office_qs, region_ids))),

@@ -14,6 +14,10 @@ Rollup
     A month is rebuilt by deleting its rows and inserting a fresh ``GROUP BY`` over the raw rows
     (``INSERT … SELECT``, no rows through Python), so running twice gives the same tables. A full
     rebuild does the same for everything.
+
+Queued work
+    The Celery tasks (``reports.tasks``) take ids and call these functions; nothing here queues a task.
+    A requested file is queued by the view that asked for it, the monthly reports by the monthly task.
 """
 
 import datetime
@@ -21,6 +25,7 @@ import logging
 import tempfile
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
@@ -37,6 +42,7 @@ from core.errors import DomainError
 from core.scopes import scope_for
 from regions.models import Region, RegionMembership
 
+from . import exports
 from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, month_end, next_month
 from .models import (
     CardMonthly,
@@ -351,7 +357,8 @@ def _period_from_params(params: dict) -> Period:
 
 
 def report_file_request(*, user, kind: str, fmt: str, period: Period, region: Region | None = None) -> ReportFile:
-    """Queue a large export or the annual national report; the caller polls the file's progress."""
+    """Record a request for a large export or the annual national report; the caller queues
+    ``tasks.report_file_generate_task`` for it on commit and polls the file's progress."""
     scope = scope_for(user)
     if kind == ReportFile.Kind.ANNUAL_NATIONAL and not scope.national:
         raise DomainError("not_allowed")
@@ -366,9 +373,6 @@ def report_file_request(*, user, kind: str, fmt: str, period: Period, region: Re
                                        else "")
     export_record(user=user, what=f"request:{kind}", fmt=fmt, region_ids=region_ids,
                   params={**params, "file": report.pk})
-    from .tasks import report_file_generate_task
-
-    transaction.on_commit(lambda: report_file_generate_task.delay(report.pk))
     return report
 
 
@@ -385,11 +389,9 @@ def _file_name(report: ReportFile, stem: str) -> str:
 
 
 def _dashboard_heading(report: ReportFile, board) -> str | None:
-    from .exports import period_label, scope_label
-
     if report.kind == ReportFile.Kind.MONTHLY_REGIONAL:
         return gettext("Kaikukortti monthly report %(period)s: %(scope)s") % {
-            "period": period_label(board.period), "scope": scope_label(board)}
+            "period": exports.period_label(board.period), "scope": exports.scope_label(board)}
     if report.kind == ReportFile.Kind.ANNUAL_NATIONAL:
         return gettext("Kaikukortti annual report %(year)s: whole country") % {"year": board.period.end.year}
     return None
@@ -397,8 +399,6 @@ def _dashboard_heading(report: ReportFile, board) -> str | None:
 
 def report_file_generate(*, report_file_id: int) -> ReportFile:
     """Write the file of a queued ``ReportFile``. Idempotent: a finished file is left as it is."""
-    from . import exports
-
     report = ReportFile.objects.get(pk=report_file_id)
     if report.status == ReportFile.Status.DONE and report.file and report.file.storage.exists(report.file.name):
         return report
@@ -428,8 +428,6 @@ def report_file_generate(*, report_file_id: int) -> ReportFile:
 
 
 def _generate_uses(report: ReportFile, region_ids, period: Period) -> None:
-    from . import exports
-
     total = exports.uses_queryset(region_ids, period).count()
     ReportFile.objects.filter(pk=report.pk).update(total=total)
 
@@ -500,28 +498,26 @@ def regional_monthly_report(*, region_id: int, period_key: str) -> list[ReportFi
 
 
 def _region_contacts(region: Region):
-    from django.contrib.auth import get_user_model
-
-    today = timezone.localdate()
+    """Active users who are the region's contact today (one membership that is the region's, a contact's
+    and in force today: an earlier, ended membership of theirs does not matter)."""
     return get_user_model().objects.filter(
+        RegionMembership.active_q(timezone.localdate(), prefix="region_memberships__"),
         is_active=True,
         region_memberships__region=region,
         region_memberships__role=RegionMembership.Role.CONTACT,
-        region_memberships__started_on__lte=today,
-    ).exclude(region_memberships__ended_on__lt=today).exclude(email="").distinct()
+    ).exclude(email="").distinct()
 
 
 def _notify_contacts(region: Region, files: list[ReportFile], period: Period) -> int:
     """One e-mail per contact with links (never attachments): the files stay behind sign-in."""
-    from .exports import period_label
-
     messages = []
     links = [(f.get_format_display(), settings.SITE_URL.rstrip("/") + reverse("reports:file_detail", args=[f.pk]))
              for f in files]
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"region": region, "period": period_label(period), "links": links}
+        label = exports.period_label(period)
+        context = {"region": region, "period": label, "links": links}
         subject = gettext("Kaikukortti monthly report %(period)s: %(region)s") % {
-            "period": period_label(period), "region": region.name}
+            "period": label, "region": region.name}
         body = render_to_string("reports/email/monthly_report.txt", context)
     for contact in _region_contacts(region):
         messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [contact.email]))
@@ -530,16 +526,10 @@ def _notify_contacts(region: Region, files: list[ReportFile], period: Period) ->
     return len(messages)
 
 
-def monthly_regional_reports(*, today: datetime.date | None = None) -> list[tuple[int, str]]:
-    """Day 1: queue last month's report for every region that was active in that month."""
+def monthly_reports_due(*, today: datetime.date | None = None) -> list[tuple[int, str]]:
+    """Day 1: (region id, "YYYY-MM") of last month's report for every region active at some time that month
+    (``tasks.monthly_regional_reports`` queues them)."""
     month = previous_month(today or timezone.localdate())
     period_key = f"{month:%Y-%m}"
-    regions = Region.objects.filter(active_from__lte=month_end(month)).filter(
-        Q(active_until__isnull=True) | Q(active_until__gte=month)
-    )
-    from .tasks import regional_monthly_report_task
-
-    queued = [(region.pk, period_key) for region in regions]
-    for region_id, key in queued:
-        transaction.on_commit(lambda r=region_id, k=key: regional_monthly_report_task.delay(r, k))
-    return queued
+    return [(pk, period_key) for pk in
+            Region.objects.active_between(month, month_end(month)).values_list("pk", flat=True)]

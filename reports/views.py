@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import DomainError
 from core.scopes import scope_for
 
-from . import exports, services
+from . import exports, services, tasks
 from .forms import DashboardFilterForm, FileRequestForm
 from .models import ReportFile, RollupRun
 from .selectors import Period, dashboard, regions_visible_for_reports, scoped_region_ids
@@ -178,6 +179,7 @@ def file_request(request):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)
+    transaction.on_commit(lambda: tasks.report_file_generate_task.delay(report.pk))
     return redirect("reports:file_detail", report.pk)
 
 
@@ -242,20 +244,16 @@ def rollup_refresh(request):
     """The coordinator's "Refresh now": the same task as the nightly run, queued on commit."""
     if not scope_for(request.user).national:
         raise PermissionDenied
-    from .tasks import rollup_rebuild_task
-
     full = request.POST.get("full") == "1"
     with transaction.atomic():
         run = RollupRun.objects.create(requested_by=request.user, full=full, status=RollupRun.Status.QUEUED,
                                        started_at=timezone.now())
-        transaction.on_commit(lambda: rollup_rebuild_task.delay(run.pk, full))
+        transaction.on_commit(lambda: tasks.rollup_rebuild_task.delay(run.pk, full))
     messages.success(request, _("The statistics are being refreshed. Reload the page in a moment."))
     return redirect(request.POST.get("next") if _safe_next(request) else reverse("reports:national"))
 
 
 def _safe_next(request) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next") or ""
     return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
 

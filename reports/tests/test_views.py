@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
 from regions.tests.factories import CoordinatorFactory, RegionContactFactory, UserFactory
 from reports.models import ExportRecord, ReportFile, RollupRun
-from reports.services import monthly_regional_reports, rollup_rebuild
+from reports.services import rollup_rebuild
+from reports.tasks import monthly_regional_reports
 from venues.tests.factories import VenueMembershipFactory
 
 from .factories import card, network, use
@@ -238,3 +239,23 @@ def test_monthly_regional_reports_are_made_once_and_mailed_as_links(net, django_
     north = files.filter(region=net["north"])
     for report in north:
         assert f"https://kaikukanta.example.fi/reports/files/{report.pk}/" in message.body
+
+
+def test_the_monthly_mail_goes_to_todays_contacts_an_earlier_ended_grant_aside(net, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    back = RegionContactFactory(region=net["north"], user=UserFactory(email="palannut@example.fi"),
+                                started_on=today - datetime.timedelta(days=400),
+                                ended_on=today - datetime.timedelta(days=200)).user
+    RegionContactFactory(region=net["north"], user=back, started_on=today - datetime.timedelta(days=100))
+    RegionContactFactory(region=net["north"], user=UserFactory(email="lahtenyt@example.fi"),
+                         started_on=today - datetime.timedelta(days=400), ended_on=today - datetime.timedelta(days=1))
+    RegionContactFactory(region=net["north"], user=UserFactory(email="tuleva@example.fi"),
+                         started_on=today + datetime.timedelta(days=1))
+    RegionContactFactory(region=net["north"], user=UserFactory(email="viimeinen@example.fi"),
+                         started_on=today - datetime.timedelta(days=400), ended_on=today)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        monthly_regional_reports(today=day(4, 1))
+
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "palannut@example.fi", "viimeinen@example.fi"]
