@@ -46,7 +46,7 @@ def staff_list(*, target: StaffTarget) -> QuerySet[Membership]:
     """The memberships of ``target`` not ended, with their user (and the unit, which ``membership_end`` reads)."""
     _model, membership_model, field = KINDS[staff_kind(target)]
     return (
-        membership_model.objects.filter(**{field: target}, ended_on__isnull=True)
+        membership_model.objects.open_ended().filter(**{field: target})
         .select_related("user", field).order_by("user__username", "pk")
     )
 

@@ -8,7 +8,7 @@ from .models import Office, OfficeMembership
 
 def office_list(*, user, q: str = "") -> QuerySet[Office]:
     staff = (
-        OfficeMembership.objects.filter(office=OuterRef("pk"), ended_on__isnull=True)
+        OfficeMembership.objects.open_ended().filter(office=OuterRef("pk"))
         .order_by().values("office").annotate(n=Count("pk")).values("n")
     )
     qs = (
