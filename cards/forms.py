@@ -1,15 +1,16 @@
-import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import MESSAGES, DomainError
+from core.errors import DomainError
 from distributors.models import Office
-from regions.models import Municipality
+from regions.models import Municipality, NationalSettings
 
-from . import numbers
+from . import numbers, selectors, services
 from .models import Card
 
 # Which form field shows a refusal of the card services; others go on top of the form.
@@ -19,6 +20,7 @@ FIELD_OF_CODE = {
     "holder_too_young": "birth_year",
     "birth_year_invalid": "birth_year",
     "municipality_not_in_network": "home_municipality",
+    "municipality_unknown": "home_municipality",
     "children_invalid": "children",
     "card_format_invalid": "format",
     "wellbeing_invalid": "wellbeing_at_issue",
@@ -34,45 +36,56 @@ class DomainErrorFormMixin:
         self.add_error(field if field in self.fields else None, ValidationError(error.message, code=error.code))
 
 
-def municipality_label(municipality: Municipality) -> str:
-    return f"{municipality} ({municipality.code})"
+def _refusal(error: DomainError) -> ValidationError:
+    return ValidationError(error.message, code=error.code)
+
+
+def _with_child_age(message: str) -> str:
+    return str(message) % {"age": NationalSettings.current().child_age_limit}
+
+
+# R5: a label or help text naming the national child age limit (``%(age)s``), read when it is shown, so a
+# change of the setting reaches every form without a restart.
+with_child_age = lazy(_with_child_age, str)
 
 
 class MunicipalityField(forms.CharField):
     """A text input with a <datalist> of the network's municipalities: type a few letters, pick one.
 
-    Accepts "Name (123)", the 3-digit code or the Finnish or Swedish name. Any municipality resolves,
-    so the card rules — not the form — tell when it is outside the network (R1).
+    Accepts "Name (123)", the 3-digit code or the Finnish or Swedish name, read by the same function
+    as the importer and the API (``selectors.municipality_from_text``). Whether a municipality found
+    belongs to an active region is the card rules' answer (R1), not the form's.
     """
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("max_length", 100)
         super().__init__(*args, **kwargs)
 
-    def clean(self, value):
+    def clean(self, value) -> Municipality | None:
         value = super().clean(value)
         if not value:
             return None
-        text = value.strip()
-        match = re.search(r"\((\d{1,3})\)\s*$", text) or re.fullmatch(r"(\d{1,3})", text)
-        if match:
-            found = Municipality.objects.filter(code=match.group(1).zfill(3)).first()
-        else:
-            found = Municipality.objects.filter(name_fi__iexact=text).first() or Municipality.objects.filter(
-                name_sv__iexact=text
-            ).first()
-        if found is None:
-            raise ValidationError(_("Choose a municipality from the list."), code="municipality_unknown")
-        return found
+        try:
+            return selectors.municipality_from_text(value)
+        except DomainError as error:
+            if error.code == "municipality_unknown":  # the same code, with the hint that fits this input
+                raise ValidationError(_("Choose a municipality from the list."), code=error.code) from error
+            raise _refusal(error) from error
 
 
-def _year_now() -> int:
-    return timezone.localdate().year
+class CardNumberField(forms.CharField):
+    """A typed or scanned card number, checked by ``numbers.clean`` (R2) like every other entry point."""
+
+    def clean(self, value) -> str:
+        try:
+            return numbers.clean(super().clean(value))
+        except DomainError as error:
+            raise _refusal(error) from error
 
 
 class CardRegisterForm(DomainErrorFormMixin, forms.Form):
     office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none(), empty_label=None)
-    number = forms.CharField(
+    number = CardNumberField(
         label=_("Card number"), required=False, max_length=20,
         help_text=_("Type or scan the number of the pre-printed card (e.g. ABC-DEF-GHJ)."),
         widget=forms.TextInput(attrs={
@@ -84,7 +97,7 @@ class CardRegisterForm(DomainErrorFormMixin, forms.Form):
         label=_("No pre-printed card: generate a new number (mobile card or a card printed here)"), required=False,
     )
     birth_year = forms.IntegerField(
-        label=_("Birth year"), min_value=1900,
+        label=_("Birth year"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     home_municipality = MunicipalityField(
@@ -97,7 +110,7 @@ class CardRegisterForm(DomainErrorFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 5}),
     )
     children = forms.IntegerField(
-        label=_("Own children or grandchildren under 18"), min_value=0, max_value=20, initial=0,
+        label=with_child_age(_("Own children or grandchildren under %(age)s")), min_value=0, max_value=20, initial=0,
         help_text=_("Printed on the card: how many children may get a free ticket with the holder."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
@@ -118,24 +131,29 @@ class CardRegisterForm(DomainErrorFormMixin, forms.Form):
         choices=WELLBEING_CHOICES, coerce=int, empty_value=None, widget=forms.RadioSelect,
     )
     confirm_duplicate = forms.BooleanField(label=_("Register anyway: this is a different person"), required=False)
+    # R11: made when the form is shown; posting the same form twice registers one card (``card_issue``).
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, offices, **kwargs) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
         if len(offices) == 1:
             self.fields["office"].initial = offices[0].pk
             self.fields["office"].widget = forms.HiddenInput()
-        self.fields["birth_year"].max_value = _year_now()
-        self.fields["birth_year"].widget.attrs["max"] = _year_now()
+        earliest, latest = services.birth_year_bounds()
+        self.fields["birth_year"].widget.attrs.update({"min": earliest, "max": latest})
         self.fields["language"].initial = (translation.get_language() or "fi")[:2]
         self.duplicates = []
 
-    def clean_number(self) -> str:
-        raw = self.cleaned_data.get("number", "")
-        number = numbers.normalize(raw)
-        if number and not numbers.is_valid(number):
-            raise ValidationError(MESSAGES["card_number_invalid"], code="card_number_invalid")
-        return number
+    def clean_birth_year(self) -> int:
+        birth_year = self.cleaned_data["birth_year"]
+        try:
+            services.birth_year_check(birth_year)
+        except DomainError as error:
+            raise _refusal(error) from error
+        return birth_year
 
     def clean(self) -> dict:
         data = super().clean()
@@ -164,6 +182,7 @@ class CardRegisterForm(DomainErrorFormMixin, forms.Form):
             "gender": d.get("gender") or "",
             "life_situation": d.get("life_situation") or "",
             "wellbeing_at_issue": d.get("wellbeing_at_issue"),
+            "idempotency_key": d.get("idempotency_key") or "",
         }
 
 
@@ -185,7 +204,7 @@ class RenewForm(DomainErrorFormMixin, forms.Form):
 
 
 class ReplaceForm(DomainErrorFormMixin, forms.Form):
-    number = forms.CharField(
+    number = CardNumberField(
         label=_("Number of the new card"), required=False, max_length=20,
         help_text=_("Type or scan the new pre-printed card. Leave empty to generate a new number."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
@@ -195,12 +214,6 @@ class ReplaceForm(DomainErrorFormMixin, forms.Form):
         label=_("Why is the card replaced?"), initial=Card.InactiveReason.LOST, widget=forms.RadioSelect,
         choices=[(Card.InactiveReason.LOST, _("lost or stolen")), (Card.InactiveReason.OTHER, _("other"))],
     )
-
-    def clean_number(self) -> str:
-        number = numbers.normalize(self.cleaned_data.get("number", ""))
-        if number and not numbers.is_valid(number):
-            raise ValidationError(MESSAGES["card_number_invalid"], code="card_number_invalid")
-        return number
 
 
 class InactivateForm(DomainErrorFormMixin, forms.Form):

@@ -1,6 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.scopes import scope_for
@@ -142,6 +145,15 @@ class Card(models.Model):
     @property
     def display_number(self) -> str:
         return numbers.display(self.number)
+
+    def is_expired_on(self, day: datetime.date) -> bool:
+        """R3: past its ``valid_until`` on ``day`` (whether it is still active is ``status``)."""
+        return self.valid_until < day
+
+    @property
+    def is_expired(self) -> bool:
+        """R3: expired today; what the card pages and lists show, so no template compares dates itself."""
+        return self.is_expired_on(timezone.localdate())
 
 
 class CardEvent(models.Model):

@@ -10,6 +10,8 @@ Printed as ``ABC-DEF-GHJ``; hyphens, spaces and lower case are accepted when typ
 
 import secrets
 
+from core.errors import DomainError
+
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MODULUS = len(ALPHABET)  # 31, a prime
 PAYLOAD_LENGTH = 8
@@ -49,6 +51,18 @@ def is_valid(raw: str) -> bool:
     if len(number) != LENGTH or any(ch not in _VALUE for ch in number):
         return False
     return _weighted_sum(number) % MODULUS == 0
+
+
+def clean(raw: str) -> str:
+    """R2, the one card-number check every entry point uses (forms, the importer, the services).
+
+    Returns the normalized number, or ``""`` when nothing was typed (whether a number is required is
+    up to the caller); a mistyped number raises ``DomainError("card_number_invalid")`` before any lookup.
+    """
+    number = normalize(raw)
+    if number and not is_valid(number):
+        raise DomainError("card_number_invalid")
+    return number
 
 
 def generate() -> str:

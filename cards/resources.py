@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 import tablib
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -22,6 +21,7 @@ from regions.models import Municipality
 
 from . import numbers
 from .models import Card, CardEvent
+from .selectors import municipality_from_text
 from .services import card_issue
 
 # Column names: English, with Finnish and Swedish aliases (matched case-insensitively).
@@ -51,10 +51,7 @@ def _text(value) -> str:
 
 class NumberWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        number = numbers.normalize(_text(value))
-        if number and not numbers.is_valid(number):
-            raise DomainError("card_number_invalid")
-        return number or None
+        return numbers.clean(_text(value)) or None  # R2: the check every entry point uses
 
 
 class IntWidget(widgets.Widget):
@@ -72,10 +69,11 @@ class IntWidget(widgets.Widget):
 
 
 class MunicipalityWidget(widgets.Widget):
-    """The official 3-digit code (leading zeros may have been lost in Excel) or the name."""
+    """The official 3-digit code (leading zeros may have been lost in Excel) or the name, read by
+    ``selectors.municipality_from_text`` like the register form and the API; each text is looked up once."""
 
     def __init__(self, **kwargs) -> None:
-        self._cache: dict[str, Municipality | None] = {}
+        self._cache: dict[str, Municipality | DomainError] = {}
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
@@ -84,13 +82,12 @@ class MunicipalityWidget(widgets.Widget):
             return None
         key = text.lower()
         if key not in self._cache:
-            if text.isdigit() and len(text) <= 3:
-                found = Municipality.objects.filter(code=text.zfill(3)).first()
-            else:
-                found = Municipality.objects.filter(Q(name_fi__iexact=text) | Q(name_sv__iexact=text)).first()
-            self._cache[key] = found
-        if self._cache[key] is None:
-            raise DomainError("municipality_unknown")
+            try:
+                self._cache[key] = municipality_from_text(text)
+            except DomainError as error:
+                self._cache[key] = error
+        if isinstance(self._cache[key], DomainError):
+            raise DomainError(self._cache[key].code)
         return self._cache[key]
 
 

@@ -1,22 +1,56 @@
 """Reads about cards, always starting from the user's scope (``Card.objects.visible_to(user)``)."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.errors import DomainError
 from core.scopes import scope_for
 from distributors.models import Office
-from regions.models import Region
+from regions.models import Municipality, Region
 from venues.models import Venue
 
 from . import numbers
 from .mobile import card_pk_from_token
 from .models import Card, CardEvent, Use
+from .services import card_region_refusal
 
 DUPLICATE_WINDOW_DAYS = 30
 EXPIRING_DAYS = 30
+
+
+_CODE_IN_LABEL = re.compile(r"\((\d{1,3})\)\s*$")  # "Tampere (837)", as the register form's list offers it
+_CODE = re.compile(r"(\d{1,3})")  # a bare code; Excel may have dropped its leading zeros
+
+
+def municipality_from_text(text: str) -> Municipality:
+    """R1: the home municipality from what the register form, an import file or the API gave, in one place.
+
+    Accepts "Name (123)", the 3-digit official code (leading zeros may be missing) or the Finnish or
+    Swedish name. Two refusals, the same for every entry point:
+
+    - ``municipality_unknown``: the text is neither a code nor the name of any municipality;
+    - ``municipality_not_in_network``: a well-formed official code that is not in the register. Such a
+      code is certainly not in the network (the demo loads only the network's municipalities), and the
+      published API has always answered this code for it; the form and the importer now answer the same.
+
+    Whether a municipality found here belongs to an active region is decided by ``card_issue``.
+    """
+    text = (text or "").strip()
+    match = _CODE_IN_LABEL.search(text) or _CODE.fullmatch(text)
+    if match:
+        found = Municipality.objects.select_related("region").filter(code=match.group(1).zfill(3)).first()
+        if found is None:
+            raise DomainError("municipality_not_in_network")
+        return found
+    named = Municipality.objects.select_related("region")
+    found = text and (named.filter(name_fi__iexact=text).first() or named.filter(name_sv__iexact=text).first())
+    if not found:
+        raise DomainError("municipality_unknown")
+    return found
 
 
 def card_list(*, user, q: str = "", status: str = "", validity: str = "", kind: str = "",
@@ -109,22 +143,22 @@ class VenueListing:
 def venues_for_card(card: Card, today: datetime.date | None = None) -> VenueListing:
     """Active venues where ``card`` works today (R8, R9).
 
-    A local-only region's cards work only at its own venues. Other cards work at every venue of a
-    region that is not local-only (and active), and at active pop-up venues.
+    Which region's venues take the card is the rule of ``card_region_refusal`` (the one the counter
+    applies): the active venues of active regions and the active pop-ups are read, and the rule keeps
+    those that take the card.
     """
     day = today or timezone.localdate()
-    active_regions = Region.objects.active_on(day)
-    venues = Venue.objects.active_on(day).select_related("region", "municipality")
+    rows = (
+        Venue.objects.active_on(day)
+        .filter(Q(region__in=Region.objects.active_on(day)) | Q(is_popup=True, region__isnull=True))
+        .select_related("region", "municipality")
+        .order_by("region__name", "name")
+    )
     listing = VenueListing(own_region=card.region)
-    if card.region.local_only:
-        listing.own = list(venues.filter(region=card.region, region__in=active_regions).order_by("name"))
-        return listing
-    rows = venues.filter(
-        Q(region__in=active_regions.filter(local_only=False)) | Q(region=card.region, region__in=active_regions)
-        | Q(is_popup=True, region__isnull=True)
-    ).order_by("region__name", "name")
     grouped: dict[int, tuple[Region, list[Venue]]] = {}
     for venue in rows:
+        if card_region_refusal(card, venue) is not None:
+            continue
         if venue.region_id is None:
             listing.popups.append(venue)
         elif venue.region_id == card.region_id:

@@ -3,7 +3,10 @@ calls these functions; a refusal raises ``DomainError`` with the stable code and
 """
 
 import datetime
+import hashlib
+import json
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -67,12 +70,38 @@ def default_valid_until(region: Region, issued_on: datetime.date) -> datetime.da
     return issued_on + datetime.timedelta(days=days)
 
 
+HOLDER_MAX_AGE = 120
+
+
+def birth_year_bounds(today: datetime.date | None = None) -> tuple[int, int]:
+    """R1: the earliest and the latest birth year a card may record, the one definition every entry point uses.
+
+    Whether the holder is old enough is a separate rule (``holder_too_young``, the national
+    ``holder_min_age``): a birth year inside these bounds is possible, not necessarily accepted.
+    """
+    year = _today(today).year
+    return year - HOLDER_MAX_AGE, year
+
+
+def birth_year_check(birth_year: int | None, *, today: datetime.date | None = None) -> None:
+    """R1: refuse an impossible birth year (``birth_year_invalid``) the same way in forms, API, importer and service."""
+    earliest, latest = birth_year_bounds(today)
+    if birth_year is None or not earliest <= birth_year <= latest:
+        raise DomainError("birth_year_invalid")
+
+
+def card_renewal_valid_until(*, card: Card, today: datetime.date | None = None) -> datetime.date:
+    """R3: the date a renewal today extends ``card`` to; never earlier than its current end.
+
+    The renew page shows it before the renewal and ``card_renew`` writes it: one computation for both.
+    """
+    return max(card.valid_until, default_valid_until(card.region, _today(today)))
+
+
 def _new_number(number: str | None) -> str:
     """R2: a typed/pre-printed number must pass its check character and be free; else generate one."""
-    if number:
-        normalized = numbers.normalize(number)
-        if not numbers.is_valid(normalized):
-            raise DomainError("card_number_invalid")
+    normalized = numbers.clean(number or "")
+    if normalized:
         if Card.objects.filter(number=normalized).exists():
             raise DomainError("card_number_taken")
         return normalized
@@ -104,19 +133,103 @@ def card_issue(
     gender: str = "",
     life_situation: str = "",
     wellbeing_at_issue: int | None = None,
+    idempotency_key: str = "",
     today: datetime.date | None = None,
     event_kind: str = CardEvent.Kind.ISSUED,
 ) -> Card:
-    """R1 issue, R2 number, R3 default validity."""
-    day = _today(today)
+    """R1 issue, R2 number, R3 default validity.
+
+    A repeated ``idempotency_key`` (per user, kept a day) with the same data returns the card registered
+    the first time instead of a second one; with other data it is refused (``idempotency_conflict``). The
+    register form sends a key made when the form was shown, the API the client's: a double submission or
+    a retry after a lost answer registers one card, whichever way it came.
+    """
+    data = {
+        "office": office, "birth_year": birth_year, "home_municipality": home_municipality, "children": children,
+        "format": format, "number": number, "postal_code": postal_code, "language": language, "gender": gender,
+        "life_situation": life_situation, "wellbeing_at_issue": wellbeing_at_issue,
+    }
+
+    def issue() -> Card:
+        return _card_issue_new(user=user, day=_today(today), event_kind=event_kind, **data)
+
+    if not idempotency_key:
+        return issue()
+    return _card_issue_once(user=user, key=idempotency_key, fingerprint=_issue_fingerprint(data), issue=issue)
+
+
+ISSUE_KEY_SECONDS = 24 * 60 * 60
+ISSUE_LOCK_SECONDS = 60
+ISSUE_WAIT_SECONDS = 5
+
+
+def _issue_fingerprint(data: dict) -> str:
+    values = {name: getattr(value, "pk", value) for name, value in data.items()}
+    values["number"] = numbers.normalize(values["number"] or "")
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _issue_key(user, key: str) -> str:
+    return f"card-issue:{user.pk}:{hashlib.sha256(key[:64].encode()).hexdigest()}"
+
+
+def card_issued_with_key(*, user, idempotency_key: str) -> Card | None:
+    """The card ``user`` registered with ``idempotency_key`` in the last day, if any.
+
+    The register page asks before warning about likely duplicates: the card its own first submission
+    registered is not a duplicate, the repeat gets that card back from ``card_issue``.
+    """
+    stored = cache.get(_issue_key(user, idempotency_key)) if idempotency_key else None
+    return Card.objects.filter(pk=stored["card"]).first() if stored else None
+
+
+def _card_issue_once(*, user, key: str, fingerprint: str, issue) -> Card:
+    """The first submission with ``key`` registers the card; a repeat gets the same card back.
+
+    A repeat that arrives while the first is still running (a double click) waits for it a few
+    seconds rather than registering a second card; the remembered answer lives in the shared cache.
+    """
+    remembered = _issue_key(user, key)
+    lock = remembered + ":lock"
+    deadline = time.monotonic() + ISSUE_WAIT_SECONDS
+    while True:
+        if (card := _issue_replay(cache.get(remembered), fingerprint)) is not None:
+            return card
+        if cache.add(lock, 1, timeout=ISSUE_LOCK_SECONDS):
+            break
+        if time.monotonic() >= deadline:
+            raise DomainError("idempotency_conflict")  # the same key is still being processed
+        time.sleep(0.1)
+    try:
+        # The first submission may have finished between our look and taking the lock.
+        if (card := _issue_replay(cache.get(remembered), fingerprint)) is not None:
+            return card
+        card = issue()
+        cache.set(remembered, {"fingerprint": fingerprint, "card": card.pk}, timeout=ISSUE_KEY_SECONDS)
+    finally:
+        cache.delete(lock)
+    return card
+
+
+def _issue_replay(stored: dict | None, fingerprint: str) -> Card | None:
+    if stored is None:
+        return None
+    if stored["fingerprint"] != fingerprint:
+        raise DomainError("idempotency_conflict")
+    return Card.objects.filter(pk=stored["card"]).first()
+
+
+def _card_issue_new(*, user, day: datetime.date, event_kind: str, office: Office, birth_year: int,
+                    home_municipality: Municipality, children: int, format: str,  # noqa: A002
+                    number: str | None, postal_code: str, language: str, gender: str, life_situation: str,
+                    wellbeing_at_issue: int | None) -> Card:
     _require_office_staff(user, office)
     if not office.is_active_on(day):
         raise DomainError("office_inactive")
     if not office.region.is_active_on(day):
         raise DomainError("region_inactive")
     rules = NationalSettings.current()
-    if birth_year is None or birth_year < day.year - 120 or birth_year > day.year:
-        raise DomainError("birth_year_invalid")
+    birth_year_check(birth_year, today=day)
     # "At least 16 or turns 16 during the current calendar year": only the birth year is kept.
     if day.year - birth_year < rules.holder_min_age:
         raise DomainError("holder_too_young")
@@ -200,7 +313,7 @@ def card_renew(*, user, card: Card, wellbeing_at_renewal: int | None = None,
         if not card.region.is_active_on(day):
             raise DomainError("region_inactive")
         previous = card.valid_until
-        card.valid_until = max(previous, default_valid_until(card.region, day))
+        card.valid_until = card_renewal_valid_until(card=card, today=day)
         if wellbeing_at_renewal is not None:
             card.wellbeing_at_renewal = wellbeing_at_renewal
         card.save(update_fields=["valid_until", "wellbeing_at_renewal"])
@@ -316,7 +429,7 @@ def _evaluate(card: Card | None, venue: Venue, day: datetime.date) -> str | None
     # A card inactivated later was still valid on an earlier day (late entry of paper-logged uses).
     if card.status != Card.Status.ACTIVE and (card.inactivated_on is None or card.inactivated_on <= day):
         return "card_inactive"
-    if card.valid_until < day or card.issued_on > day:
+    if card.is_expired_on(day) or card.issued_on > day:
         return "card_expired"
     return card_region_refusal(card, venue)
 
@@ -541,7 +654,9 @@ def use_cancel(*, user, use: Use, reason: str, today: datetime.date | None = Non
     """R11: the venue cancels within the window, with a reason; the use leaves the statistics.
 
     The window runs from the day of the use; for a late entry from the day it was entered, so a
-    mistyped paper log can still be corrected.
+    mistyped paper log can still be corrected. The same cancellation again (same user, same reason: a
+    double submission or a retry) returns the use unchanged, for the page and the API alike; any other
+    cancellation of a cancelled use is refused (``use_already_cancelled``).
     """
     day = _today(today)
     _require_venue_staff(user, use.venue)
@@ -552,6 +667,8 @@ def use_cancel(*, user, use: Use, reason: str, today: datetime.date | None = Non
     with transaction.atomic():
         use = Use.objects.select_for_update().get(pk=use.pk)
         if use.cancelled_at is not None:
+            if use.cancelled_by_id == user.pk and use.cancel_reason == reason:
+                return use
             raise DomainError("use_already_cancelled")
         start = use.used_on
         if use.channel == Use.Channel.LATE:

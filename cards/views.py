@@ -70,7 +70,7 @@ def card_list(request):
     query.pop("page", None)
     return render(request, "cards/card_list.html", {
         "form": form, "page": page, "cards": page.object_list, "query": query.urlencode(),
-        "today": timezone.localdate(), "can_register": bool(scope_for(request.user).office_ids),
+        "can_register": bool(scope_for(request.user).office_ids),
         "show_office": len(scope_for(request.user).office_ids) != 1,
     })
 
@@ -88,9 +88,12 @@ def card_register(request):
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = list(selectors.likely_duplicates(
-            office=data["office"], birth_year=data["birth_year"], postal_code=data.get("postal_code") or ""
-        )[:10])
+        # A repeat of a form that already registered its card (a double click, a resubmission) gets that card
+        # back from card_issue; the card is no duplicate of itself.
+        if services.card_issued_with_key(user=request.user, idempotency_key=data["idempotency_key"]) is None:
+            duplicates = list(selectors.likely_duplicates(
+                office=data["office"], birth_year=data["birth_year"], postal_code=data.get("postal_code") or ""
+            )[:10])
         if duplicates and not data.get("confirm_duplicate"):
             form.add_error("confirm_duplicate", _(
                 "A card with the same birth year and postal code was registered at this office in the last "
@@ -125,7 +128,6 @@ def card_detail(request, pk: int):
         "uses": selectors.card_uses(card)[:100],
         "replaced_by": selectors.card_replaced_by(card),
         "can_act": selectors.can_act_on(request.user, card),
-        "today": timezone.localdate(),
         "number_qr": qr_svg(card.number, scale=5, title=card.display_number),
     })
 
@@ -143,7 +145,7 @@ def _action(request, pk: int, form_class, template: str, perform, extra=None):
         else:
             messages.success(request, message)
             return redirect("cards:detail", pk=result.pk)
-    context = {"card": card, "form": form, "today": timezone.localdate()}
+    context = {"card": card, "form": form}
     context.update(extra(card) if extra else {})
     return render(request, template, context)
 
@@ -156,8 +158,7 @@ def card_renew(request, pk: int):
         return card, _("Card renewed: valid until %(date)s.") % {"date": date_format(card.valid_until, "j.n.Y")}
 
     def extra(card):
-        new_until = max(card.valid_until, services.default_valid_until(card.region, timezone.localdate()))
-        return {"new_valid_until": new_until}
+        return {"new_valid_until": services.card_renewal_valid_until(card=card)}
 
     return _action(request, pk, RenewForm, "cards/card_renew.html", perform, extra)
 

@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cards.forms import with_child_age
 from cards.models import Use
 from core.forms import AccessibleErrorsMixin
 from regions.models import NationalSettings
@@ -102,10 +103,12 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
                 (ModelChoiceIteratorValue(offer.pk, offer), offer_label(offer)) for offer in offers
             ]
         if community:
-            self.fields["children"].label = _("Under-18 clients")
-            self.fields["children"].help_text = _("Free tickets for the group's clients under 18.")
+            self.fields["children"].label = with_child_age(_("Under-%(age)s clients"))
+            self.fields["children"].help_text = with_child_age(_("Free tickets for the group's clients under %(age)s."))
         else:
-            self.fields["children"].help_text = _("The holder's own children or grandchildren under 18.")
+            self.fields["children"].help_text = with_child_age(
+                _("The holder's own children or grandchildren under %(age)s.")
+            )
 
     @property
     def show_kind(self) -> bool:
@@ -159,7 +162,9 @@ class LateEntryForm(UseFields):
         self.fields["used_on"].help_text = _("The real date of the visit, at most %(days)s days ago.") % {
             "days": (today - oldest).days
         }
-        self.fields["children"].help_text = _("Children or, with a community card, under-18 clients.")
+        self.fields["children"].help_text = with_child_age(
+            _("Children or, with a community card, under-%(age)s clients.")
+        )
         self.fields["group_size"].help_text = _("Only for a community card.")
         self.fields["offer"].choices = [("", self.fields["offer"].empty_label)] + [
             (ModelChoiceIteratorValue(offer.pk, offer), offer.title)

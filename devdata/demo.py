@@ -29,7 +29,15 @@ from django.utils import timezone
 
 from cards import numbers
 from cards.models import Card, CardEvent, Use
-from cards.services import card_inactivate, card_issue, card_renew, community_card_create, default_valid_until, use_log
+from cards.services import (
+    card_inactivate,
+    card_issue,
+    card_region_refusal,
+    card_renew,
+    community_card_create,
+    default_valid_until,
+    use_log,
+)
 from core.scopes import forget_scope
 from distributors.models import Office, OfficeMembership, Organisation
 from regions.models import Municipality, NationalSettings, Region, RegionMembership, WelfareArea
@@ -645,15 +653,9 @@ def _logged_at(rng: random.Random, day: datetime.date, channel: str, today: date
 def _pick_venue(rng: random.Random, card: Card, day: datetime.date, venues: list[Venue]) -> Venue | None:
     """A venue that takes this card on this day (R8, R9): mostly home, sometimes elsewhere or a pop-up."""
     def takes(venue: Venue) -> bool:
-        if not venue.is_active_on(day):
+        if not venue.is_active_on(day) or (venue.region_id is not None and not venue.region.is_active_on(day)):
             return False
-        if venue.region_id is None:
-            return not card.region.local_only
-        if not venue.region.is_active_on(day):
-            return False
-        if card.region.local_only or venue.region.local_only:
-            return venue.region_id == card.region_id
-        return True
+        return card_region_refusal(card, venue) is None
 
     home = [v for v in venues if v.region_id == card.region_id and takes(v)]
     elsewhere = [v for v in venues if v.region_id not in (None, card.region_id) and takes(v)]

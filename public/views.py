@@ -49,7 +49,7 @@ def mobile_card(request, token: str):
         today = timezone.localdate()
         response = render(request, "public/mobile.html", {
             "card": card, "token": token, "uses": selectors.holder_uses(card), "today": today,
-            "expired": card.valid_until < today,
+            "expired": card.is_expired_on(today),
             "number_qr": qr_svg(card.number, scale=6, title=card.display_number),
             "number_barcode": code39_svg(card.number, title=card.display_number),
             "status_version": _status_version(card),

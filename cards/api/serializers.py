@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from cards.models import Card, Use
+from cards.services import birth_year_check
 from core.api.common import ID_FIELD, RefSerializer
 from venues.models import StatGroup
 
@@ -64,6 +65,12 @@ class CardIssueSerializer(serializers.Serializer):
         help_text="Repeat the same request with the same key to get the same card back (200) instead of a "
         "second card. Keys are kept for 24 hours per user.",
     )
+
+    def validate_birth_year(self, value: int) -> int:
+        """R1's bounds, the ones the form and the importer use (``birth_year_invalid``); the schema's 0–9999
+        only says the field holds a year, the possible years depend on today."""
+        birth_year_check(value)
+        return value
 
 
 class CardCheckQuerySerializer(serializers.Serializer):

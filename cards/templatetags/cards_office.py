@@ -18,7 +18,7 @@ def office_community_cards(context, office):
         .order_by("-issued_on", "-pk")
     )
     return {
-        "office": office, "cards": list(cards[:100]), "request": request, "today": context.get("today"),
+        "office": office, "cards": list(cards[:100]), "request": request,
         "can_create": scope.national or office.region_id in scope.region_ids,
         "csrf_token": context.get("csrf_token"),
     }

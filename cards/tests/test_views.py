@@ -326,3 +326,55 @@ def test_community_card_is_created_by_the_regional_contact_only(client, world):
     assert (card.kind, card.office, card.children) == ("community", world.office, 0)
     page = client.get(reverse("distributors:office", args=[world.office.pk]))
     assert card.display_number in page.content.decode()
+
+
+# --- R11: the register form is idempotent like POST /api/v1/cards/ (cards/tests/test_api.py) ----------------
+
+
+def test_register_form_carries_a_fresh_idempotency_key(jakaja_client, world):
+    first = jakaja_client.get(reverse("cards:register"))
+    second = jakaja_client.get(reverse("cards:register"))
+
+    keys = [response.context["form"]["idempotency_key"].value() for response in (first, second)]
+    assert all(len(key) == 32 and int(key, 16) >= 0 for key in keys)
+    assert keys[0] != keys[1]
+    assert f'type="hidden" name="idempotency_key" value="{keys[0]}"' in first.content.decode()
+
+
+def test_posting_the_same_register_form_twice_registers_one_card(jakaja_client, world):
+    data = register_data(world, idempotency_key="lomake-1")
+
+    first = jakaja_client.post(reverse("cards:register"), data)
+    after_first = snapshot()
+    again = jakaja_client.post(reverse("cards:register"), data)
+
+    card = Card.objects.get()
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert first["Location"] == again["Location"] == reverse("cards:detail", args=[card.pk])
+    assert snapshot() == after_first  # no second card, event or audit entry
+    assert list(card.events.values_list("kind", flat=True)) == ["issued"]
+
+
+def test_the_same_form_key_with_other_data_is_refused_and_changes_nothing(jakaja_client, world):
+    jakaja_client.post(reverse("cards:register"), register_data(world, idempotency_key="lomake-1"))
+    before = snapshot()
+
+    response = jakaja_client.post(reverse("cards:register"),
+                                  register_data(world, idempotency_key="lomake-1", birth_year=1990))
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [str(MESSAGES["idempotency_conflict"])]
+    assert snapshot() == before
+
+
+def test_a_form_key_is_the_users_own(client, world):
+    """As in the API, another user's form with the same key registers its own card."""
+    colleague = world.jakaja.office_memberships.model.objects.create(
+        user=world.contact, office=world.office, started_on=datetime.date(2015, 1, 1)).user
+    client.force_login(world.jakaja)
+    client.post(reverse("cards:register"), register_data(world, idempotency_key="k", number="", format="mobile"))
+    client.force_login(colleague)
+    client.post(reverse("cards:register"), register_data(world, idempotency_key="k", number="", format="mobile",
+                                                         confirm_duplicate="on"))
+
+    assert sorted(Card.objects.values_list("events__by", flat=True)) == sorted([world.jakaja.pk, colleague.pk])
