@@ -276,10 +276,6 @@ class Use(models.Model):
         return f"{self.card} @ {self.venue} {self.used_on}"
 
     @property
-    def adults(self) -> int:
-        return 1
-
-    @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 

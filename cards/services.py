@@ -19,8 +19,12 @@ from core import rows
 from core.errors import DomainError
 from core.scopes import scope_for
 from distributors.models import Office
+from distributors.permissions import may_act_for_office
 from regions.models import Municipality, NationalSettings, Region
+from regions.permissions import manages_region
 from venues.models import Offer, StatGroup, Venue
+from venues.permissions import may_act_for_venue
+from venues.selectors import offer_belongs_to_venue
 
 from . import numbers
 from .models import Card, CardCheck, CardEvent, Use
@@ -37,7 +41,7 @@ def _today(today: datetime.date | None) -> datetime.date:
 
 
 def _require_office_staff(user, office: Office) -> None:
-    if office.pk not in scope_for(user).office_ids:
+    if not may_act_for_office(user, office):
         raise DomainError("not_allowed")
 
 
@@ -58,7 +62,7 @@ def _require_staff_in_region(user, card: Card, day: datetime.date) -> Office:
 
 
 def _require_venue_staff(user, venue: Venue) -> None:
-    if venue.pk not in scope_for(user).venue_ids:
+    if not may_act_for_venue(user, venue):
         raise DomainError("not_allowed")
 
 
@@ -273,8 +277,7 @@ def community_card_create(*, user, office: Office, number: str | None = None,
                           today: datetime.date | None = None) -> Card:
     """R6: a community card belongs to an office; the region's contact (or the coordinator) creates it."""
     day = _today(today)
-    scope = scope_for(user)
-    if not (scope.national or office.region_id in scope.region_ids):
+    if not manages_region(user, office.region_id):
         raise DomainError("not_allowed")
     if not office.is_active_on(day):
         raise DomainError("office_inactive")
@@ -553,8 +556,8 @@ def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, g
         raise DomainError(code)
     _check_kind_rules(card=card, venue=venue, kind=kind, children=children, group_size=group_size, rules=rules)
     if offer is not None and (
-        offer.venue_id != venue.pk
-        or not (offer.starts_on <= used_on <= offer.ends_on)
+        not offer_belongs_to_venue(offer, venue)
+        or not offer.is_active_on(used_on)
         or (offer.kind == Offer.Kind.COURSE) != (kind == Use.Kind.COURSE)
     ):
         raise DomainError("offer_mismatch")

@@ -14,6 +14,7 @@ from cards.models import Use
 from core.forms import AccessibleErrorsMixin
 from regions.models import NationalSettings
 from venues.models import Offer, Venue
+from venues.selectors import offer_belongs_to_venue
 
 MAX_NUMBER_INPUT = 200
 
@@ -117,7 +118,7 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
     def clean_offer(self) -> Offer | None:
         """Any offer of this venue parses; whether it is current and of the right kind is a rule (use_log)."""
         offer = self.cleaned_data.get("offer")
-        if offer is not None and offer.venue_id != self.venue.pk:
+        if offer is not None and not offer_belongs_to_venue(offer, self.venue):
             raise forms.ValidationError(self.fields["offer"].error_messages["invalid_choice"], code="invalid_choice")
         return offer
 
@@ -166,9 +167,10 @@ class LateEntryForm(UseFields):
             _("Children or, with a community card, under-%(age)s clients.")
         )
         self.fields["group_size"].help_text = _("Only for a community card.")
+        # The offers running on some day a late entry may still be dated (from ``oldest`` on).
+        recent = Offer.objects.filter(venue=self.venue).active_between(oldest, None).order_by("-starts_on", "title")
         self.fields["offer"].choices = [("", self.fields["offer"].empty_label)] + [
-            (ModelChoiceIteratorValue(offer.pk, offer), offer.title)
-            for offer in Offer.objects.filter(venue=self.venue, ends_on__gte=oldest).order_by("-starts_on", "title")
+            (ModelChoiceIteratorValue(offer.pk, offer), offer.title) for offer in recent
         ]
 
     @property

@@ -41,6 +41,7 @@ from cards.models import Card, Use
 from core.errors import DomainError
 from core.scopes import scope_for
 from regions.models import Region, RegionMembership
+from regions.permissions import manages_region
 
 from . import exports
 from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, month_end, next_month
@@ -454,7 +455,7 @@ def report_file_visible(*, user, report: ReportFile) -> bool:
         return False
     if report.requested_by_id == user.pk or scope.national:
         return True
-    return report.kind == ReportFile.Kind.MONTHLY_REGIONAL and report.region_id in scope.region_ids
+    return report.kind == ReportFile.Kind.MONTHLY_REGIONAL and manages_region(user, report.region_id)
 
 
 def report_files_for(user):

@@ -17,9 +17,10 @@ from cards.selectors import municipality_from_text
 from cards.services import card_check, card_issue, use_cancel, use_log
 from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
 from core.errors import DomainError
-from core.scopes import scope_for
 from distributors.models import Office
 from venues.models import Offer, Venue
+from venues.permissions import may_act_for_venue
+from venues.selectors import offer_belongs_to_venue
 
 from .serializers import (
     CHECK_CODES,
@@ -51,7 +52,9 @@ def _not_found() -> NotFound:
 
 def _own_venue_or_404(user, venue_id: int) -> Venue:
     """Checking and logging happen at the caller's own venue: any other venue is simply not found."""
-    venue = Venue.objects.filter(pk=venue_id, pk__in=scope_for(user).venue_ids).select_related("region").first()
+    if not may_act_for_venue(user, venue_id):
+        raise _not_found()
+    venue = Venue.objects.select_related("region").filter(pk=venue_id).first()
     if venue is None:
         raise _not_found()
     return venue
@@ -211,8 +214,8 @@ class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         venue = _own_venue_or_404(user, data["venue"])
         offer = None
         if data.get("offer") is not None:
-            offer = Offer.objects.visible_to(user).filter(pk=data["offer"]).first()
-            if offer is None:
+            offer = Offer.objects.filter(pk=data["offer"]).first()
+            if offer is None or not offer_belongs_to_venue(offer, venue):
                 raise DomainError("offer_mismatch")
         started = timezone.now()
         use = use_log(
