@@ -23,7 +23,7 @@ from access.tokens import api_token_revoke as revoke_token
 from core.errors import DomainError
 from core.scopes import scope_for
 from distributors.views import office_page
-from venues.views_network import venue_page
+from venues.views import venue_page
 
 from . import selectors
 from .forms import AcceptInvitationForm, InvitationForm

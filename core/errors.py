@@ -34,7 +34,9 @@ MESSAGES = {
     "card_not_renewable": _("Only an active card can be renewed."),
     "card_reduced": _("The card's details were removed after the retention period. Register a new card instead."),
     "card_kind_mismatch": _("This action is not available for this kind of card."),
-    "idempotency_conflict": _("The idempotency key was already used for a different use."),
+    "idempotency_conflict": _(
+        "The same request key was already used with different details. Reload the page and try again."
+    ),
     "throttled": _("Too many failed card checks. Wait a minute before checking again."),
     "municipality_file_invalid": _("The municipality file has errors; nothing was loaded."),
     # Invitations (access.services) and the card import (cards.resources).

@@ -1,16 +1,13 @@
-"""Venue staff pages: the counter (check a card, log a use), today's log, offers and the venue's uses.
-
-Every page works with plain form posts; static/js/counter.js enhances the counter so that a check
-and a log are fetches answered with data-only JSON (``Accept: application/json``) that the script
-fills into the ``<template>`` elements the page carries, without a page reload. The rules are in
-cards.services and venues.services.
+"""Venue pages: the offers of the venue a staff member works at, and the venue network (list and a venue's
+page) for regional contacts and the coordinator. The box office itself (check, log, today's log, the venue's
+uses) is in the counter app; the rules are in venues.services.
 """
-
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import DomainError
 
 from . import selectors, services
-from .forms import OfferForm
+from .forms import OfferForm, VenueFilterForm
 from .models import Offer, Venue
 
 SESSION_VENUE = "counter_venue_id"
@@ -99,3 +96,40 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the venue's uses ----------------------------------------------------------------------------
 
 
+# --- the venue network, for regional contacts and the coordinator -------------------------------
+# The venue list and a venue's page. Its staff (who works here, pending invitations, the invite form, ending a
+# person's access) is rendered and served by the access app (the ``staff_section`` template tag and access.views),
+# the same as on an office's page. Venue staff reach only their own venue's page (read-only); else 404.
+
+
+def _venue(user, pk: int) -> Venue:
+    try:
+        return selectors.venue_get(user=user, pk=pk)
+    except Venue.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_GET
+def venue_list(request: HttpRequest) -> HttpResponse:
+    form = VenueFilterForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.venue_list(user=request.user, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "venues/venue_list.html", {
+        "form": form, "page": page, "venues": page.object_list, "query": query.urlencode(),
+    })
+
+
+def venue_page(request: HttpRequest, venue: Venue, *, status: int = 200,
+               extra_context: dict | None = None) -> HttpResponse:
+    """The venue's page. A higher app that acts on the venue renders it again with what it adds
+    (``extra_context``: access's refused invite form, with status 400)."""
+    return render(request, "venues/venue_detail.html", {"venue": venue, **(extra_context or {})}, status=status)
+
+
+@login_required
+@require_GET
+def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return venue_page(request, _venue(request.user, pk))

@@ -413,7 +413,7 @@ class Command(BaseCommand):
             ) c JOIN {Region._meta.db_table} r ON r.id = c.region_id
             WHERE c.last_day >= c.first_day
         """, {"start": self.start, "today": self.today})
-        venues = Venue.objects.filter(active_from__lte=self.start).exclude(active_until__lt=self.today)
+        venues = Venue.objects.active_on(self.start).active_on(self.today)  # active over the whole window
         local = set(Region.objects.filter(local_only=True).values_list("pk", flat=True))
         pools: dict[int, list[tuple]] = {}
         for venue in venues.order_by("pk"):
