@@ -23,6 +23,16 @@ def _english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _mfa_off_unless_the_test_is_about_it(settings):
+    """Production requires two-factor sign-in from coordinators and regional contacts (MFA_REQUIRED_FOR_REGIONAL,
+    on by default). Tests that are not about MFA sign these roles in with ``force_login`` or a password alone, so
+    the requirement is off here; the tests about MFA (access/tests/test_mfa.py, the regional dashboard's browser
+    journey) turn it on with ``settings.MFA_REQUIRED_FOR_REGIONAL = True``."""
+    settings.MFA_REQUIRED_FOR_REGIONAL = False
+    settings.MFA_REQUIRED_FOR_STAFF = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Factories hash a password per user; PBKDF2 takes ~1 s each on the CI machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

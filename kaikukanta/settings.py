@@ -24,7 +24,9 @@ env = environ.Env(
     EMAIL_URL=(str, "consolemail://"),
     DEFAULT_FROM_EMAIL=(str, "Kaikukanta <noreply@kaikukanta.invalid>"),
     SITE_URL=(str, "http://127.0.0.1:8000"),
-    MFA_REQUIRED_FOR_REGIONAL=(bool, False),
+    MFA_REQUIRED_FOR_REGIONAL=(bool, True),
+    MFA_REQUIRED_FOR_STAFF=(bool, False),
+    TRUSTED_PROXY_COUNT=(int, 0),
     DEMO_PASSWORD=(str, "kaikukanta-demo"),
     MEDIA_ROOT=(str, str(BASE_DIR / "media")),
     PRIVATE_MEDIA_ROOT=(str, str(BASE_DIR / "private")),
@@ -47,7 +49,15 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL")
 DEMO_PASSWORD = env("DEMO_PASSWORD")
+# Two-factor sign-in (TOTP + recovery codes): required from coordinators and regional contacts unless turned off;
+# from office and venue staff only when asked. Their API tokens come from the profile page after the second factor.
 MFA_REQUIRED_FOR_REGIONAL = env("MFA_REQUIRED_FOR_REGIONAL")
+MFA_REQUIRED_FOR_STAFF = env("MFA_REQUIRED_FOR_STAFF")
+# How many proxies of ours append to X-Forwarded-For (the TLS proxy in front of gunicorn: 1). 0 = the header is
+# ignored and the socket's address is the client. One number for every per-address limit: allauth's sign-in limits
+# (ALLAUTH_TRUSTED_PROXY_COUNT) and DRF's throttles (NUM_PROXIES), so a client cannot choose who is limited.
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 CARD_CHECK_FAILURES_PER_MINUTE = env("CARD_CHECK_FAILURES_PER_MINUTE")
 
 DJANGO_APPS = [
@@ -164,7 +174,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "access.adapters.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "reset_password": "5/m/ip,3/m/key"}
+# Failed sign-ins, in the browser and on POST /api/v1/auth/token/ alike (one counter, access.adapters): 5 per
+# account in 5 minutes (the key is the account, whether named by username or e-mail), and 30 per client address so
+# that one office behind one address does not lock out its colleagues. The same limits guard the TOTP step.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/5m/ip,5/5m/key", "reset_password": "5/m/ip,3/m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kaikukanta"
 
@@ -223,6 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["core.api.base.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"auth_token": "10/minute"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the client address of throttles: see TRUSTED_PROXY_COUNT
     "URL_FORMAT_OVERRIDE": None,  # ?format= is a card filter, not a renderer switch
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
