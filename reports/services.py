@@ -30,7 +30,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, Q, Sum, Value
+from django.db.models import Count, F, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,7 +41,6 @@ from cards.models import Card, Use
 from core.errors import DomainError
 from core.scopes import scope_for
 from regions.models import Region, RegionMembership
-from regions.permissions import manages_region
 
 from . import exports
 from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, month_end, next_month
@@ -448,23 +447,39 @@ def _generate_uses(report: ReportFile, region_ids, period: Period) -> None:
         _save_file(report, _file_name(report, "uses"), File(out))
 
 
+def _covered_today(scope, report: ReportFile) -> bool:
+    """Whether every region the file's figures cover is in the user's scope today: access that has ended
+    since the file was made no longer opens it (a national file needs a coordinator)."""
+    if scope.national:
+        return True
+    region_ids = report.params.get("region_ids")
+    if report.kind == ReportFile.Kind.MONTHLY_REGIONAL:
+        region_ids = region_ids or [report.region_id]
+    return bool(region_ids) and set(region_ids) <= scope.region_ids
+
+
 def report_file_visible(*, user, report: ReportFile) -> bool:
-    """Who may see a file: whoever asked for it, coordinators, and a region's contacts its reports."""
-    scope = scope_for(user)
+    """Who may see a file: coordinators; whoever asked for it and a region's contacts its monthly reports,
+    only while the regions it covers are still in their scope today (checked on every request)."""
     if not user.is_authenticated:
         return False
-    if report.requested_by_id == user.pk or scope.national:
+    scope = scope_for(user)
+    if scope.national:
         return True
-    return report.kind == ReportFile.Kind.MONTHLY_REGIONAL and manages_region(user, report.region_id)
+    if report.requested_by_id != user.pk and report.kind != ReportFile.Kind.MONTHLY_REGIONAL:
+        return False
+    return _covered_today(scope, report)
 
 
-def report_files_for(user):
+def report_files_for(user) -> "QuerySet[ReportFile] | list[ReportFile]":
+    """The files ``report_file_visible`` lets ``user`` see, newest first."""
     scope = scope_for(user)
     files = ReportFile.objects.select_related("region", "requested_by")
     if scope.national:
         return files
-    return files.filter(Q(requested_by=user) | Q(kind=ReportFile.Kind.MONTHLY_REGIONAL,
-                                                 region_id__in=scope.region_ids))
+    candidates = files.filter(Q(requested_by=user) | Q(kind=ReportFile.Kind.MONTHLY_REGIONAL,
+                                                      region_id__in=scope.region_ids))
+    return [report for report in candidates if _covered_today(scope, report)]
 
 
 # --- scheduled reports ----------------------------------------------------------------------------
