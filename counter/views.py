@@ -6,7 +6,6 @@ fills into the ``<template>`` elements the page carries, without a page reload. 
 cards.services and venues.services.
 """
 
-import csv
 import datetime
 import logging
 import uuid
@@ -28,6 +27,7 @@ from cards import numbers
 from cards.models import Card, Use
 from cards.services import CheckResult, card_check, use_cancel, use_log
 from core.errors import MESSAGES, DomainError
+from core.exports import BOM, CsvWriter
 from core.scopes import scope_for
 from venues import selectors as venue_selectors
 from venues.models import Venue
@@ -368,11 +368,6 @@ def uses(request: HttpRequest) -> HttpResponse:
     })
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = [
     "used_on", "card", "card_kind", "kind", "children", "group_size", "offer", "channel", "logged_at",
     "cancelled_at", "cancel_reason",
@@ -387,22 +382,12 @@ def uses_export(request: HttpRequest) -> StreamingHttpResponse:
     form = UsesFilterForm(request.GET or None, venue=venue)
     qs = selectors.venue_uses(request.user, venue, **form.filters())
     logger.info("venue uses export: user=%s venue=%s filters=%s", request.user.pk, venue.pk, form.filters())
-    writer = csv.writer(_Echo(), delimiter=";")
-    tz = timezone.get_current_timezone()
-
-    def cell(value):
-        if value is None:
-            return ""
-        if isinstance(value, datetime.datetime):
-            return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        return value
+    writer = CsvWriter()
 
     def rows():
-        yield "\ufeff" + writer.writerow(CSV_HEADER)
+        yield BOM + writer.line(CSV_HEADER)
         for row in selectors.export_rows(qs):
-            yield writer.writerow([cell(value) for value in row])
+            yield writer.line(row)
 
     filename = f"kaikukortti-uses-{venue.pk}-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -4,7 +4,6 @@ Every export goes through ``dashboard_tables`` (or ``uses_rows``) so the files a
 the same figures; person counts below region level are always suppressed in files.
 """
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cards.models import Card, Use
+from core.exports import BOM, CsvWriter, xlsx_append
 from regions.models import Region
 from venues.models import Category, StatGroup, Venue
 
@@ -28,8 +28,6 @@ NOTICE = gettext_lazy(
     "shown as \"<5\". Do not try to identify individuals from the figures. Keep this file only as long as you "
     "need it and handle it according to your organisation's data-protection rules."
 )
-CSV_DELIMITER = ";"
-BOM = "\ufeff"
 
 
 @dataclass
@@ -192,17 +190,6 @@ def dashboard_charts(board: Dashboard, *, suppressed: bool = True, top: int = 10
 # --- CSV ------------------------------------------------------------------------------------------
 
 
-class _Line:
-    """A file-like object for csv.writer that hands back each written line."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_writer():
-    return csv.writer(_Line(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-
-
 def _meta_rows(title: str, period: Period, scope: str) -> list[list]:
     return [
         [title],
@@ -214,14 +201,15 @@ def _meta_rows(title: str, period: Period, scope: str) -> list[list]:
 
 
 def dashboard_csv(board: Dashboard) -> str:
-    writer = csv_writer()
+    """Every cell through ``core.exports`` (formula prefixes neutralised, numbers as numbers)."""
+    writer = CsvWriter()
     out = [BOM]
-    out += [writer.writerow(row) for row in _meta_rows(report_title(board), board.period, scope_label(board))]
+    out += [writer.line(row) for row in _meta_rows(report_title(board), board.period, scope_label(board))]
     for table in dashboard_tables(board, suppressed=True):
         out.append("\r\n")
-        out.append(writer.writerow([table.title]))
-        out.append(writer.writerow(table.headers))
-        out += [writer.writerow(row) for row in table.rows]
+        out.append(writer.line([table.title]))
+        out.append(writer.line(table.headers))
+        out += [writer.line(row) for row in table.rows]
     return "".join(out)
 
 
@@ -247,7 +235,7 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     used: set[str] = set()
     info.title = _sheet_title(str(_("Information")), used)
     for row in _meta_rows(report_title(board), board.period, scope_label(board)):
-        info.append(row)
+        xlsx_append(info, row)
     info["A1"].font = Font(bold=True, size=14)
     info["A5"].alignment = Alignment(wrap_text=True, vertical="top")
     info.merge_cells("A5:F5")
@@ -256,11 +244,11 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     info.column_dimensions["B"].width = 40
     for table in dashboard_tables(board, suppressed=True):
         sheet = workbook.create_sheet(_sheet_title(table.title, used))
-        sheet.append(table.headers)
+        xlsx_append(sheet, table.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
+            xlsx_append(sheet, row)
         for index, header in enumerate(table.headers, start=1):
             width = max([len(str(header))] + [len(str(r[index - 1])) for r in table.rows[:200]]) + 2
             sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(width, 50)
@@ -342,16 +330,9 @@ def uses_rows(region_ids, period: Period, chunk_size: int = 5000) -> Iterator[li
 
 def uses_csv_stream(region_ids, period: Period, batch: int = 2000) -> Iterator[str]:
     """The uses export as CSV text chunks, for a ``StreamingHttpResponse``: memory stays flat."""
-    writer = csv_writer()
-    yield BOM + writer.writerow([str(c) for c in USE_COLUMNS])
-    lines: list[str] = []
-    for row in uses_rows(region_ids, period):
-        lines.append(writer.writerow(row))
-        if len(lines) >= batch:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
+    writer = CsvWriter()
+    yield BOM + writer.line(USE_COLUMNS)
+    yield from writer.lines(uses_rows(region_ids, period), bom=False, batch=batch)
 
 
 XLSX_MAX_ROWS = 1_000_000
@@ -369,14 +350,14 @@ def uses_xlsx(region_ids, period: Period, out, progress: Callable[[int], None] |
         if in_sheet >= XLSX_MAX_ROWS:
             n_sheet += 1
             sheet = workbook.create_sheet(f"{_('Uses')} {n_sheet}")
-            sheet.append(header)
+            xlsx_append(sheet, header)
             in_sheet = 0
-        sheet.append(row)
+        xlsx_append(sheet, row)
         in_sheet += 1
         count += 1
         if progress and count % every == 0:
             progress(count)
     if sheet is None:
-        workbook.create_sheet(str(_("Uses"))).append(header)
+        xlsx_append(workbook.create_sheet(str(_("Uses"))), header)
     workbook.save(out)
     return count

@@ -1,0 +1,109 @@
+"""The one writer behind every CSV and XLSX file the service hands out.
+
+Spreadsheet programs run a cell as a formula when its text begins with ``=``, ``+``, ``-`` or ``@``
+(and some after a tab, a carriage return or leading spaces): a venue called ``=HYPERLINK(…)`` would
+become a live link in the file of whoever opens it. Following the OWASP guidance on CSV injection,
+every *text* cell whose first non-blank character is one of those (or which begins with a tab or a
+carriage return) is written with a leading ``'``, in CSV and XLSX alike, so it stays text.
+
+Numbers are not text: ``int`` and ``Decimal`` (and ``float``) cells are written as numbers — unquoted in
+CSV, numeric cells in XLSX — so a negative count is never mangled. A suppressed small count is a marked
+text (such as ``"<5"``) decided by the caller, written as that text in both formats.
+
+Everything else: ``None`` is an empty cell, a date is ``YYYY-MM-DD``, a date and time is local
+``YYYY-MM-DD HH:MM``, a boolean and anything else is its text.
+"""
+
+import csv
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.utils import timezone
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_DELIMITER = ";"
+BOM = "\ufeff"
+# Characters XLSX (XML 1.0) cannot hold; openpyxl refuses a cell containing one.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+Cell = str | int | float | Decimal | None
+
+
+def safe_text(value: str) -> str:
+    """Text that no spreadsheet program runs as a formula (OWASP: a leading ``'``)."""
+    if value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+_NUMBERS = (int, float, Decimal)
+
+
+def cell(value) -> Cell:
+    """One value as a safe cell: numbers stay numbers, everything else becomes neutralised text."""
+    kind = type(value)
+    if kind is str:
+        return safe_text(value)
+    if value is None or kind in _NUMBERS:
+        return value
+    if kind is bool:
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, _NUMBERS):  # an int or Decimal subclass (not bool, handled above)
+        return value
+    return safe_text(str(value))
+
+
+def row(values: Iterable) -> list[Cell]:
+    return [cell(value) for value in values]
+
+
+class _Line:
+    """A file-like object for ``csv.writer`` that hands back each written line."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+class CsvWriter:
+    """CSV for Finnish Excel: ``;`` between fields, CRLF line ends; every row goes through ``row``."""
+
+    def __init__(self, delimiter: str = CSV_DELIMITER) -> None:
+        self._writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\r\n")
+
+    def line(self, values: Iterable) -> str:
+        return self._writer.writerow(["" if value is None else value for value in row(values)])
+
+    def lines(self, rows: Iterable[Iterable], *, bom: bool = True, batch: int = 1) -> Iterator[str]:
+        """The rows as text chunks of ``batch`` lines (the first with the UTF-8 BOM), for streaming."""
+        chunk: list[str] = [BOM] if bom else []
+        count = 0
+        for values in rows:
+            chunk.append(self.line(values))
+            count += 1
+            if count >= batch:
+                yield "".join(chunk)
+                chunk, count = [], 0
+        if chunk:
+            yield "".join(chunk)
+
+
+def xlsx_row(values: Iterable) -> list[Cell]:
+    """A row for openpyxl's ``append``: text cells neutralised and stripped of what XML cannot hold."""
+    out = []
+    for value in row(values):
+        if isinstance(value, str):
+            value = safe_text(_XLSX_ILLEGAL.sub("", value))
+        out.append(value)
+    return out
+
+
+def xlsx_append(sheet, values: Iterable) -> None:
+    """Append one row to an openpyxl sheet (normal or write-only) through the safe writer."""
+    sheet.append(xlsx_row(values))
