@@ -56,6 +56,10 @@ MESSAGES = {
     "import_too_many_rows": _("The file has too many rows (at most 100,000)."),
     "period_invalid": _("The period ends before it starts."),
     "report_not_ready": _("The file is not ready yet."),
+    "job_interrupted": _(
+        "Making the file was interrupted too many times, so it was stopped. Request it again, perhaps for a shorter "
+        "period, or ask the national support."
+    ),
     "card_format_invalid": _("The card format must be paper, mobile or both."),
     "wellbeing_invalid": _("The wellbeing answer must be between 1 and 5."),
     "offer_title_required": _("The offer needs a title."),

@@ -217,9 +217,27 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker dies (killed, out of memory) goes back to the queue instead of being acknowledged and lost;
+# a task that keeps killing its worker is stopped by its own attempt count (reports.services.MAX_ATTEMPTS).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Hard time limit of every task, in seconds: the tasks read theirs from here, the broker's visibility timeout
+# and the stuck-job sweep (reports.report_file_sweep) are derived from them.
+TASK_TIME_LIMITS = {
+    "reports.rollup_rebuild": 2 * 60 * 60,
+    "reports.report_file_generate": 60 * 60,
+    "reports.regional_monthly_report": 60 * 60,
+    "reports.apply_retention": 60 * 60,
+    "reports.monthly_regional_reports": 10 * 60,
+    "reports.report_file_sweep": 10 * 60,
+}
+# Slack above a time limit before a job is redelivered (broker) or called stuck (sweep).
+TASK_TIME_MARGIN = 15 * 60
+# Redis redelivers an unacknowledged task after the visibility timeout (default 1 h): with late acks it must be
+# longer than the longest task, or a long rollup runs twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(TASK_TIME_LIMITS.values()) + TASK_TIME_MARGIN}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cards.models import Card
+from core.errors import MESSAGES
 from distributors.models import Office
 from regions.models import Municipality, Region
 from venues.models import StatGroup, Venue
@@ -56,6 +57,8 @@ class RollupRun(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0,
+                                                help_text=_("Times a worker started this run or it was re-queued."))
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -334,6 +337,11 @@ class ReportFile(models.Model):
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", storage=PrivateStorage(), blank=True,
                             max_length=255)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("current attempt since"), default=timezone.now,
+                                      help_text=_("When the file was last queued or started; the sweep re-queues "
+                                                  "a file queued or running much longer than its time limit."))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0,
+                                                help_text=_("Times a worker started this file or it was re-queued."))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     notified_at = models.DateTimeField(_("contacts notified at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -354,6 +362,11 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_key} {self.format}"
+
+    @property
+    def failure_message(self) -> str:
+        """The reason shown to the requester when ``error`` holds a stable code (such as ``job_interrupted``)."""
+        return str(MESSAGES.get(self.error, "")) if self.status == self.Status.FAILED else ""
 
     @property
     def percent(self) -> int:

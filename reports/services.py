@@ -23,6 +23,7 @@ Queued work
 import datetime
 import logging
 import tempfile
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -300,9 +301,10 @@ def rollup_rebuild(*, full: bool = False, requested_by=None, run: RollupRun | No
     now = now or timezone.now()
     cutoff = timezone.localdate(now)
     if run is None:
-        run = RollupRun.objects.create(full=full, requested_by=requested_by, started_at=now)
+        run = RollupRun.objects.create(full=full, requested_by=requested_by, started_at=now, attempts=1)
     else:
-        RollupRun.objects.filter(pk=run.pk).update(status=RollupRun.Status.RUNNING, started_at=now)
+        RollupRun.objects.filter(pk=run.pk).update(status=RollupRun.Status.RUNNING, started_at=now,
+                                                   attempts=F("attempts") + 1)
     try:
         with transaction.atomic():
             RollupState.objects.get_or_create(pk=1)
@@ -402,9 +404,12 @@ def report_file_generate(*, report_file_id: int) -> ReportFile:
     report = ReportFile.objects.get(pk=report_file_id)
     if report.status == ReportFile.Status.DONE and report.file and report.file.storage.exists(report.file.name):
         return report
+    if job_given_up(report):
+        raise DomainError(INTERRUPTED)
     region_ids = report.params.get("region_ids")
     period = _period_from_params(report.params)
-    ReportFile.objects.filter(pk=report.pk).update(status=ReportFile.Status.RUNNING, progress=0, error="")
+    ReportFile.objects.filter(pk=report.pk).update(status=ReportFile.Status.RUNNING, progress=0, error="",
+                                                   started_at=timezone.now(), attempts=F("attempts") + 1)
     try:
         with translation.override(report.params.get("language") or settings.LANGUAGE_CODE):
             if report.kind == ReportFile.Kind.USES:
@@ -549,3 +554,76 @@ def monthly_reports_due(*, today: datetime.date | None = None) -> list[tuple[int
     period_key = f"{month:%Y-%m}"
     return [(pk, period_key) for pk in
             Region.objects.active_between(month, month_end(month)).values_list("pk", flat=True)]
+
+
+# --- stuck jobs -------------------------------------------------------------------------------------
+#
+# A job is stuck when its row says queued or running for longer than its task's hard time limit plus a margin:
+# the worker died without the row being told (killed hard, host lost) or the queued message was lost. The sweep
+# re-queues it until it has had MAX_ATTEMPTS tries, then marks it failed with ``job_interrupted`` (shown to the
+# requester in their language). A worker refuses a job that has used up its tries too, so a job that keeps
+# killing its worker (redelivered at once under CELERY_TASK_REJECT_ON_WORKER_LOST) stops.
+
+MAX_ATTEMPTS = 2
+INTERRUPTED = "job_interrupted"
+PENDING = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What the caller queues on commit: plain file jobs, monthly reports (they also notify) and rollup runs."""
+
+    files: list[int]
+    monthly: list[tuple[int, str]]
+    rollups: list[tuple[int, bool]]
+    failed: int
+
+
+def _stuck_after(task: str) -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.TASK_TIME_LIMITS[task] + settings.TASK_TIME_MARGIN)
+
+
+def job_given_up(job: ReportFile | RollupRun) -> bool:
+    """A worker's check before starting: a job that has had its tries is marked failed instead of run again."""
+    if job.attempts < MAX_ATTEMPTS:
+        return False
+    type(job).objects.filter(pk=job.pk, status__in=PENDING).update(
+        status="failed", error=INTERRUPTED, finished_at=timezone.now())
+    job.refresh_from_db()
+    return True
+
+
+def _sweep_rows(queryset: QuerySet, now: datetime.datetime) -> tuple[list, int]:
+    """Re-queue (status queued, started now) or fail each stuck row; returns the re-queued rows and the failed
+    count. Each update repeats the stuck test, so a row a worker has just picked up is left alone."""
+    requeued, failed = [], 0
+    for job in queryset.filter(status__in=PENDING):
+        still_stuck = type(job).objects.filter(pk=job.pk, status=job.status, started_at=job.started_at)
+        if job.attempts >= MAX_ATTEMPTS:
+            failed += still_stuck.update(status="failed", error=INTERRUPTED, finished_at=now)
+        elif still_stuck.update(status="queued", started_at=now, error="",
+                                # a job that never started counts the lost message as a try
+                                attempts=F("attempts") + (1 if job.status == "queued" else 0)):
+            requeued.append(job)
+    return requeued, failed
+
+
+def report_file_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Find generated files and rollup runs stuck in queued/running and re-queue or fail them. Running it twice
+    does nothing more: a re-queued job starts its wait again, a failed one is no longer pending."""
+    now = now or timezone.now()
+    files, failed = _sweep_rows(ReportFile.objects.filter(
+        Q(kind=ReportFile.Kind.MONTHLY_REGIONAL, started_at__lt=now - _stuck_after("reports.regional_monthly_report"))
+        | (~Q(kind=ReportFile.Kind.MONTHLY_REGIONAL)
+           & Q(started_at__lt=now - _stuck_after("reports.report_file_generate")))
+    ).order_by("pk"), now)
+    runs, failed_runs = _sweep_rows(RollupRun.objects.filter(
+        started_at__lt=now - _stuck_after("reports.rollup_rebuild")).order_by("pk"), now)
+    if files or runs or failed or failed_runs:
+        logger.warning("stuck jobs: %s files and %s rollup runs re-queued, %s failed", len(files), len(runs),
+                       failed + failed_runs)
+    monthly = sorted({(f.region_id, f.period_key) for f in files if f.kind == ReportFile.Kind.MONTHLY_REGIONAL})
+    return SweepResult(
+        files=[f.pk for f in files if f.kind != ReportFile.Kind.MONTHLY_REGIONAL], monthly=monthly,
+        rollups=[(run.pk, run.full) for run in runs], failed=failed + failed_runs,
+    )
