@@ -4,7 +4,9 @@ the invitation link (set a password, then sign in) and the profile with its API 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from allauth.account.authentication import get_authentication_records
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -27,7 +29,7 @@ from venues.views import venue_page
 
 from . import selectors
 from .forms import AcceptInvitationForm, InvitationForm
-from .permissions import may_manage_staff
+from .permissions import may_get_token_with_password, may_manage_staff, mfa_enabled
 from .services import invitation_accept, invitation_create, invitation_get, invitation_user, membership_end
 
 # --- the staff of an office or a venue: invite, end access ----------------------------------------------
@@ -137,6 +139,17 @@ def accept(request, token: str):
 NEW_TOKEN_SESSION_KEY = "kaikukanta_new_api_token"
 
 
+def _signed_in_with_second_factor(request) -> bool:
+    """Whether this session passed a second factor (allauth records it at sign-in and at re-authentication)."""
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+def _token_needs_second_factor(request) -> bool:
+    """A token is as good as a password-and-second-factor sign-in for those who have or need a second factor:
+    their session must have passed it (allauth's MFA re-authentication asks for a code if it has not)."""
+    return not may_get_token_with_password(request.user) and not _signed_in_with_second_factor(request)
+
+
 def token_context(request) -> dict:
     """Context for ``kaikukanta/_api_token.html``: whether a token exists and a just-created key (shown once)."""
     user = request.user
@@ -144,6 +157,7 @@ def token_context(request) -> dict:
         "api_token_allowed": bool(scope_for(user).roles),
         "api_token_exists": Token.objects.filter(user=user).exists(),
         "api_token_new": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        "api_token_needs_second_factor": _token_needs_second_factor(request),
     }
 
 
@@ -154,6 +168,11 @@ def api_token_create(request):
     if not scope_for(request.user).roles:
         messages.error(request, _("Only staff with a role can have an API token."))
         return redirect("profile")
+    if _token_needs_second_factor(request):
+        if not mfa_enabled(request.user):  # required but not set up yet (the middleware sends them there too)
+            return redirect("mfa_activate_totp")
+        messages.info(request, _("Confirm with your authenticator app first, then create the token."))
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': reverse('profile')})}")
     token = api_token_replace(user=request.user)
     request.session[NEW_TOKEN_SESSION_KEY] = token.key
     messages.success(request, _("A new API token was created. Copy it now: it is shown only once."))

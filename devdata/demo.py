@@ -17,6 +17,7 @@ fields the way ``use_log`` does.
 
 import datetime
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from access.permissions import mfa_enabled, mfa_required
 from cards import numbers
 from cards.models import Card, CardEvent, Use
 from cards.services import (
@@ -85,6 +87,21 @@ DEMO_LOGINS = [
     DemoLogin("kohde-ateneum", "venue", (None, "Ateneum"), description="Box office, Ateneum (pop-up)"),
 ]
 DEMO_USERNAMES = [login.username for login in DEMO_LOGINS]
+
+# The second factor of the demo logins whose role requires one (coordinators and regional contacts by default,
+# access.permissions.mfa_required): a TOTP authenticator with this fixed, public secret, so that a newcomer can add
+# it to an authenticator app (README) or print the current code with ``manage.py demo_totp``. Demo only: a real
+# account sets up its own secret on first sign-in.
+DEMO_TOTP_SECRET = "KAIKUKANTADEMOTOTPSECRET"  # noqa: S105 - published on purpose (README, demo logins)
+
+
+def demo_totp_code(at: float | None = None) -> str:
+    """The demo authenticator's code at ``at`` (a Unix time; now by default), as an authenticator app shows it."""
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    moment = time.time() if at is None else at
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(moment) // mfa_settings.TOTP_PERIOD))
 
 # --- Reference data used when the official municipality list has not been loaded -------------------
 WELFARE_AREAS = {
@@ -412,8 +429,22 @@ def _logins(regions, offices, venues, summary: DemoSummary) -> dict[str, object]
             VenueMembership.objects.get_or_create(user=user, venue=venues[login.unit], ended_on=None,
                                                   defaults={"started_on": since})
         forget_scope(user)
+        _demo_second_factor(user, summary)
         users[login.username] = user
     return users
+
+
+def _demo_second_factor(user, summary: DemoSummary) -> None:
+    """Give a demo login the demo TOTP (and recovery codes) when its role requires a second factor and it has none,
+    so that the README's logins work after ``make run`` (allauth then asks for the code at sign-in)."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not mfa_required(user) or mfa_enabled(user):
+        return
+    TOTP.activate(user, DEMO_TOTP_SECRET)
+    RecoveryCodes.activate(user)
+    summary.created["demo TOTP authenticators"] += 1
 
 
 def _offers(today: datetime.date, venues, summary: DemoSummary) -> dict[str, Offer]:

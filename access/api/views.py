@@ -1,13 +1,16 @@
 """API authentication: tokens for ticketing systems and scripts, and ``/me/``.
 
 A token is DRF's authtoken (one per user). Accounts that use two-factor authentication (or must, by
-``MFA_REQUIRED_FOR_REGIONAL``) cannot get a token with the password alone — that would bypass the
-second factor — so they create it on their profile page after signing in with MFA.
+``MFA_REQUIRED_FOR_REGIONAL`` / ``MFA_REQUIRED_FOR_STAFF``) cannot get a token with the password alone — that
+would bypass the second factor — so they create it on their profile page after signing in with MFA.
+
+The password is checked through allauth's adapter, as the sign-in page does: failed attempts count against one
+limit per account (``ACCOUNT_RATE_LIMITS["login_failed"]``, keyed in access.adapters) and per client address
+(``TRUSTED_PROXY_COUNT``), whichever route they come by.
 """
 
-from allauth.mfa.models import Authenticator
-from django.conf import settings
-from django.contrib.auth import authenticate
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -16,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from access.permissions import may_get_token_with_password
 from access.tokens import api_token_get_or_issue
 from core.api.common import RefSerializer, error_response, errors
 from core.scopes import scope_for
@@ -48,11 +52,13 @@ class TokenView(APIView):
         description="For ticketing systems and scripts. The same token is returned until it is revoked on the "
         "profile page. Accounts with two-factor authentication create their token on the profile page instead "
         "(`mfa_required`), and so do coordinators and regional contacts when two-factor authentication is required "
-        "for them. Limited to a few attempts per minute per address.",
+        "for them. Limited to a few attempts per minute per address; after 5 failed attempts for one account in "
+        "5 minutes (here or on the sign-in page) even the right password is refused with `too_many_login_attempts` "
+        "until the window passes — the same answer for a name that is no account.",
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: error_response(400, "invalid", "invalid_credentials", "mfa_required"),
+            400: error_response(400, "invalid", "invalid_credentials", "too_many_login_attempts", "mfa_required"),
             413: error_response(413, "payload_too_large"),
             429: error_response(429, "throttled"),
         },
@@ -62,14 +68,19 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request._request, username=serializer.validated_data["username"],
-                            password=serializer.validated_data["password"])
+        try:
+            user = get_adapter(request._request).authenticate(
+                request._request, username=serializer.validated_data["username"],
+                password=serializer.validated_data["password"])
+        except ValidationError as exc:  # the account's (or the address's) failed attempts are used up
+            if exc.code != "too_many_login_attempts":
+                raise
+            return Response({"code": "too_many_login_attempts", "detail": exc.messages[0]},
+                            status=status.HTTP_400_BAD_REQUEST)
         if user is None or not user.is_active:
             return Response({"code": "invalid_credentials", "detail": str(_("The username or the password is wrong."))},
                             status=status.HTTP_400_BAD_REQUEST)
-        scope = scope_for(user)
-        mfa_policy = settings.MFA_REQUIRED_FOR_REGIONAL and (scope.national or scope.is_regional)
-        if mfa_policy or Authenticator.objects.filter(user=user).exists():
+        if not may_get_token_with_password(user):
             detail = _("This account uses two-factor authentication: create the token on your profile page.")
             return Response({"code": "mfa_required", "detail": str(detail)}, status=status.HTTP_400_BAD_REQUEST)
         token = api_token_get_or_issue(user=user)
