@@ -80,3 +80,10 @@ def test_local_time_is_the_current_time_zone():
 
     with timezone.override(helsinki):
         assert cell(datetime.datetime(2025, 1, 2, 22, 30, tzinfo=datetime.UTC)) == "2025-01-03 00:30"
+
+
+@pytest.mark.parametrize("text", [*ATTACKS, "Tampere", "", "  plain", "<5"])
+def test_the_csv_fast_path_writes_what_safe_text_gives(text):
+    line = CsvWriter().line([text, 1])
+
+    assert next(csv.reader(io.StringIO(line), delimiter=";")) == [safe_text(text), "1"]
