@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import access.urls
 import cards.urls
@@ -12,7 +12,6 @@ import public.urls
 import venues.urls
 from access import views as access_views
 from core import views
-from core.api.schema import SchemaView
 
 # The admin signs in through allauth's page: the same failed-sign-in limits and the second factor (access.adapters).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -33,7 +32,7 @@ urlpatterns = [
     path("cards/", include(([*cards.urls.urlpatterns, *public.urls.mobile_card_patterns], "cards"))),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("kaikukanta.api")),
-    path("api/schema/", SchemaView.as_view(), name="schema"),  # English, ?format=json|yaml (core.api.schema)
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
