@@ -26,7 +26,8 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	@echo "Kaikukanta: http://$(HOST)/  (demo logins in README.md, password: $${DEMO_PASSWORD:-kaikukanta-demo})"
+	@echo "Kaikukanta: http://$(HOST)/  (demo logins in README.md, password: $${DEMO_PASSWORD:-kaikukanta-demo};"
+	@echo "  two-factor code of koordinaattori and alue-tampere: $(PY) manage.py demo_totp alue-tampere)"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST)
 
 test: install
