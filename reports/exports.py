@@ -20,13 +20,15 @@ from venues.models import Category, StatGroup, Venue
 
 from . import charts
 from .aggregates import GROUPS, attributed_to, counted_uses
-from .selectors import SMALL_COUNT_LIMIT, Dashboard, Period, suppress
+from .selectors import Dashboard, Period
+from .suppression import COMPLEMENTARY, SMALL_COUNT_LIMIT, SUPPRESSED, row_lines, suppress_table
 
 NOTICE = gettext_lazy(
     "Data protection: these are statistics from the Kaikukortti registry, which holds no names, identity "
-    "codes, dates of birth or addresses. Counts of cards and cardholders from 1 to 4 below region level are "
-    "shown as \"<5\". Do not try to identify individuals from the figures. Keep this file only as long as you "
-    "need it and handle it according to your organisation's data-protection rules."
+    "codes, dates of birth or addresses. Below region level, counts from 1 to 4 (cards, cardholders, uses, "
+    "children) are shown as \"<5\"; where a total would give one away, one more figure is hidden and shown as "
+    "\"..\". Do not try to identify individuals from the figures. Keep this file only as long as you need it and "
+    "handle it according to your organisation's data-protection rules."
 )
 
 
@@ -76,10 +78,23 @@ def visits(row: dict) -> list[int]:
     return [row["uses"], row["children"], row["uses"] + row["children"]]
 
 
+def _below_region(rows: list[list], columns: range, suppressed: bool, lines=()) -> list[list]:
+    """A table below region level as shown: through ``reports.suppression`` when ``suppressed``."""
+    return suppress_table(rows, columns, lines) if suppressed else rows
+
+
+def venue_rows(board: Dashboard, *, suppressed: bool) -> list[list]:
+    """Every venue's row (name, region, municipality, category, uses, children, visitors), in the board's order."""
+    rows = [[r["venue"].name, str(r["venue"].region or _("pop-up venue")), str(r["venue"].municipality or ""),
+             str(r["venue"].get_category_display()), *visits(r)] for r in board.venues]
+    # visitors = uses + children: a row's own total
+    return _below_region(rows, range(4, 7), suppressed, row_lines(len(rows), [((4, 5), 6)]))
+
+
 def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | None = None,
                      top_offices: int | None = None, top_municipalities: int | None = None) -> list[Table]:
-    """The dashboard as tables. ``suppressed``: person counts below region level 1–4 -> "<5"."""
-    keep = suppress if suppressed else (lambda value: value)
+    """The dashboard as tables. ``suppressed``: the small cells below region level are hidden
+    (``reports.suppression``, over the whole table before a page shows only its top rows)."""
     s = board.summary
     key_figures = [
         [_("Cards registered"), s["cards_registered"]],
@@ -108,15 +123,17 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
         Table("categories", _("Uses by venue category"), [_("Category"), _("Group"), *visit_headers()],
               [[str(r["label"]), _group_label(r["group"]), *visits(r)] for r in board.categories], numeric_from=2),
     ]
-    venues = board.venues[:top_venues] if top_venues else board.venues
+    venues = venue_rows(board, suppressed=suppressed)
     tables.append(Table(
         "venues", _("Top venues") if top_venues else _("Uses by venue"),
         [_("Venue"), _("Region"), _("Municipality"), _("Category"), *visit_headers()],
-        [[r["venue"].name, str(r["venue"].region or _("pop-up venue")), str(r["venue"].municipality or ""),
-          str(r["venue"].get_category_display()), *visits(r)] for r in venues],
+        venues[:top_venues] if top_venues else venues,
         numeric_from=4,
     ))
-    offices = board.offices
+    offices = _below_region(
+        [[r["office"].name, r["office"].organisation.name, r["office"].region.name, r["registered"], r["taken"],
+          r["holders"]] for r in board.offices],
+        range(3, 6), suppressed)
     offices_title = _("Cards by distributor office")
     if top_offices and len(offices) > top_offices:
         offices_title = _("Cards by distributor office: the %(shown)s with the most cards of %(total)s "
@@ -126,33 +143,34 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
         "offices", offices_title,
         [_("Office"), _("Organisation"), _("Region"), _("Cards registered"), _("Taken into use"),
          _("Active cardholders")],
-        [[r["office"].name, r["office"].organisation.name, r["office"].region.name, keep(r["registered"]),
-          keep(r["taken"]), keep(r["holders"])] for r in offices],
+        offices,
         numeric_from=3,
     ))
-    municipalities = board.municipalities
+    municipalities = _below_region(
+        [[str(r["municipality"] or _("no home municipality (community cards)")),
+          str((r["municipality"] and r["municipality"].welfare_area) or ""),
+          r["registered"], r["taken"], r["holders"], r["uses"], r["children"]] for r in board.municipalities],
+        range(2, 7), suppressed)
     municipalities_title = _("By the cardholder's home municipality")
     if top_municipalities and len(municipalities) > top_municipalities:
         municipalities_title = _("By the cardholder's home municipality: the %(shown)s with the most uses of "
                                  "%(total)s (all of them in the downloads)") % {
             "shown": top_municipalities, "total": len(municipalities)}
-        municipalities = sorted(municipalities, key=lambda r: -r["uses"])[:top_municipalities]
+        order = sorted(range(len(municipalities)), key=lambda i: -board.municipalities[i]["uses"])
+        municipalities = [municipalities[i] for i in order[:top_municipalities]]
     tables.append(Table(
         "municipalities", municipalities_title,
         [_("Municipality"), _("Welfare area"), _("Cards registered"), _("Taken into use"), _("Active cardholders"),
          _("Uses"), _("Children")],
-        [[str(r["municipality"] or _("no home municipality (community cards)")),
-          str((r["municipality"] and r["municipality"].welfare_area) or ""),
-          keep(r["registered"]), keep(r["taken"]), keep(r["holders"]), r["uses"], r["children"]]
-         for r in municipalities],
+        municipalities,
         numeric_from=2,
     ))
     tables.append(Table(
         "welfare_areas", _("By welfare area"),
         [_("Welfare area"), _("Cards registered"), _("Taken into use"), _("Active cardholders"), _("Uses"),
          _("Children")],
-        [[str(r["welfare_area"]), keep(r["registered"]), keep(r["taken"]), keep(r["holders"]), r["uses"],
-          r["children"]] for r in board.welfare_areas],
+        _below_region([[str(r["welfare_area"]), r["registered"], r["taken"], r["holders"], r["uses"], r["children"]]
+                       for r in board.welfare_areas], range(1, 6), suppressed),
     ))
     if len(board.regions_table) > 1 or board.national:
         tables.append(Table(
@@ -169,12 +187,16 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
 
 
 def dashboard_charts(board: Dashboard, *, suppressed: bool = True, top: int = 10) -> dict[str, str]:
-    """SVG charts; when ``suppressed``, offices with 1–4 cards are left out (a bar would show the count)."""
+    """SVG charts; when ``suppressed``, offices with 1–4 cards and venues with a hidden count are left out
+    (a bar would show the count)."""
     series = [str(_("Adults")), str(_("Children"))]
     month_names = [formats.date_format(r["month"], "M") for r in board.trend]
     trend = [charts.Bar(name, (r["adults"], r["children"])) for name, r in zip(month_names, board.trend, strict=True)]
     categories = [charts.Bar(str(r["label"]), (r["adults"], r["children"])) for r in board.categories if r["uses"]]
-    venues = [charts.Bar(r["venue"].name, (r["adults"], r["children"])) for r in board.venues[:top]]
+    # A bar would show a hidden count: venues with a hidden use or child count are left out.
+    shown = venue_rows(board, suppressed=suppressed)
+    venues = [charts.Bar(r["venue"].name, (r["adults"], r["children"])) for r, row in zip(board.venues, shown,
+              strict=True) if not {row[4], row[5]} & {SUPPRESSED, COMPLEMENTARY}][:top]
     offices = [charts.Bar(r["office"].name, (r["registered"],)) for r in board.offices
                if r["registered"] >= (SMALL_COUNT_LIMIT if suppressed else 1)][:top]
     return {

@@ -40,9 +40,9 @@ Scope
     neither role, is refused with ``DomainError("not_allowed")``.
 
 Small counts
-    Counts of persons (cards, cardholders) below region level — per office, per home
-    municipality — are shown as "<5" when between 1 and 4 in every export and on regional
-    dashboards (``suppress``).
+    Below region level — per office, venue, home municipality, welfare area — counts from 1 to 4
+    (cards, cardholders, uses, children) are hidden in every export and on regional dashboards,
+    with complementary suppression where a total would give one away: ``reports.suppression``.
 """
 
 import datetime
@@ -85,10 +85,7 @@ from .models import (
     UseOriginMonthly,
     UseOriginYearly,
 )
-
-SMALL_COUNT_LIMIT = 5
-SUPPRESSED = "<5"
-
+from .suppression import SMALL_COUNT_LIMIT, SUPPRESSED, suppress  # noqa: F401  (the rule lives there)
 
 # --- periods and scope ----------------------------------------------------------------------------
 
@@ -465,16 +462,6 @@ def stats_summary(*, user, region: Region | None = None, date_from: datetime.dat
     """The DESIGN §7 figures for the caller's scope (see the module docstring for definitions)."""
     region_ids = scoped_region_ids(user, region)
     return summary_for(region_ids, Period.from_dates(date_from, date_to))
-
-
-# --- small counts ---------------------------------------------------------------------------------
-
-
-def suppress(value: int | None) -> int | str | None:
-    """Counts of persons between 1 and 4 below region level are shown as "<5"."""
-    if value is None:
-        return None
-    return SUPPRESSED if 0 < value < SMALL_COUNT_LIMIT else value
 
 
 # --- dashboards -----------------------------------------------------------------------------------
