@@ -74,3 +74,18 @@ def display(number: str) -> str:
     """``ABCDEFGHJ`` -> ``ABC-DEF-GHJ`` for print and screen."""
     n = normalize(number)
     return "-".join(n[i : i + 3] for i in range(0, len(n), 3))
+
+
+MASK = "•••"
+
+
+def mask(number: str) -> str:
+    """``ABCDEFGHJ`` -> ``ABC-•••-GHJ``: enough to tell uses apart, not enough to use the card (DESIGN §5).
+
+    The one masking rule of the pages, the CSV exports and the API; who sees a number in full is
+    ``cards.permissions.may_see_card_number``.
+    """
+    groups = display(number).split("-")
+    if len(groups) < 3:
+        return MASK
+    return "-".join([groups[0], *([MASK] * (len(groups) - 2)), groups[-1]])

@@ -449,19 +449,39 @@ def _throttle_key(user) -> str:
 
 
 def _check_throttle(user) -> None:
+    """Refuse before any lookup once the window is full. Only a shortcut: two requests may both pass it, so
+    whether a failure is answered is decided by its own atomic count (``_count_failure``)."""
     if (cache.get(_throttle_key(user)) or 0) >= settings.CARD_CHECK_FAILURES_PER_MINUTE:
         raise DomainError("throttled")
 
 
-def _count_failure(user) -> None:
-    """A window opens at the first failure and lasts a minute (``incr`` keeps the expiry)."""
+def _count_failure(user) -> bool:
+    """Count one failure; whether it is still within the limit, from the count this failure itself made.
+
+    ``add`` opens a window at the first failure, ``incr`` is atomic on Redis and locmem alike and keeps the
+    expiry: of N parallel failures exactly the first ``CARD_CHECK_FAILURES_PER_MINUTE`` get their answer.
+    """
     key = _throttle_key(user)
-    if cache.add(key, 1, timeout=THROTTLE_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=THROTTLE_WINDOW_SECONDS)
+    count = None
+    for _attempt in range(3):
+        if cache.add(key, 1, timeout=THROTTLE_WINDOW_SECONDS):
+            count = 1
+            break
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window expired between add and incr: open a new one
+            continue
+        if count == 1:
+            # Redis created the key between Django's EXISTS and INCR, without an expiry: give it one.
+            cache.touch(key, THROTTLE_WINDOW_SECONDS)
+        break
+    return count is not None and count <= settings.CARD_CHECK_FAILURES_PER_MINUTE
+
+
+def _record_throttled(user, venue: Venue, number: str, channel: str) -> None:
+    # A blocked attempt is still a check at the counter (R12): keep who tried which number.
+    rows.insert(CardCheck(user=user, venue=venue, number=(number or "")[:40], result="throttled", channel=channel))
+    logger.warning("card checks throttled for user %s at venue %s", user.pk, venue.pk)
 
 
 def card_check(*, user, venue: Venue, number: str, channel: str = Use.Channel.COUNTER,
@@ -472,9 +492,7 @@ def card_check(*, user, venue: Venue, number: str, channel: str = Use.Channel.CO
     try:
         _check_throttle(user)
     except DomainError:
-        # A blocked attempt is still a check at the counter (R12): keep who tried which number.
-        rows.insert(CardCheck(user=user, venue=venue, number=(number or "")[:40], result="throttled", channel=channel))
-        logger.warning("card checks throttled for user %s at venue %s", user.pk, venue.pk)
+        _record_throttled(user, venue, number, channel)
         raise
     normalized = numbers.normalize(number)
     card = None
@@ -483,10 +501,12 @@ def card_check(*, user, venue: Venue, number: str, channel: str = Use.Channel.CO
     else:
         card = _find_card(normalized)
         code = _evaluate(card, venue, day)
+    if code is not None and not _count_failure(user):
+        # A parallel request filled the window while this one looked: its answer is withheld too.
+        _record_throttled(user, venue, number, channel)
+        raise DomainError("throttled")
     rows.insert(CardCheck(user=user, venue=venue, number=(number or "")[:40], card=card, result=code or "valid",
                           channel=channel))
-    if code is not None:
-        _count_failure(user)
     return CheckResult(number=normalized, card=card, valid=code is None, code=code)
 
 
@@ -512,6 +532,29 @@ def use_log(
     today: datetime.date | None = None,
 ) -> Use:
     """Log one free ticket or course place. A repeated ``idempotency_key`` returns the first use."""
+    return use_log_or_replay(
+        user=user, venue=venue, number=number, kind=kind, children=children, group_size=group_size, offer=offer,
+        used_on=used_on, idempotency_key=idempotency_key, channel=channel, today=today,
+    )[0]
+
+
+def use_log_or_replay(
+    *,
+    user,
+    venue: Venue,
+    number: str,
+    kind: str = Use.Kind.TICKET,
+    children: int = 0,
+    group_size: int | None = None,
+    offer: Offer | None = None,
+    used_on: datetime.date | None = None,
+    idempotency_key: str = "",
+    channel: str = Use.Channel.COUNTER,
+    today: datetime.date | None = None,
+) -> tuple[Use, bool]:
+    """``use_log`` that also tells whether this call logged the use (``created``) or returned the one an earlier
+    or a parallel submission with the same key logged; the database decides (the unique key index), never a clock.
+    """
     day = _today(today)
     requested_on = used_on
     used_on = used_on or day
@@ -529,15 +572,16 @@ def use_log(
         # the quota or the throttle would refuse a new one now. Looked up only after a refusal, so the
         # common case, a new key, costs no query for it.
         if idempotency_key and (existing := _existing_use(venue, idempotency_key)) is not None:
-            return _replay(existing, **replay)
-        if exc.code in LOOKUP_FAILURES:
-            _count_failure(user)
+            return _replay(existing, **replay), False
+        if exc.code in LOOKUP_FAILURES and not _count_failure(user):
+            # A parallel request filled the window while this one looked: its answer is withheld too.
+            raise DomainError("throttled") from exc
         raise
 
 
 def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, group_size: int | None,
              offer: Offer | None, used_on: datetime.date, day: datetime.date, idempotency_key: str, channel: str,
-             replay: dict) -> Use:
+             replay: dict) -> tuple[Use, bool]:
     _check_throttle(user)
     if not numbers.is_valid(normalized):
         raise DomainError("card_number_invalid")
@@ -567,7 +611,7 @@ def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, g
                 locked = Offer.objects.select_for_update().get(pk=offer.pk)
                 # A parallel submission with the same key may have taken the places while we waited.
                 if idempotency_key and (existing := _existing_use(venue, idempotency_key)) is not None:
-                    return _replay(existing, **replay)
+                    return _replay(existing, **replay), False
                 _take_places(locked, _places(children))
             # The row is its own record of who logged what, where and when (R12): no second copy in the
             # audit log for every ticket (rows.insert sends no signals). Its later changes (a cancellation)
@@ -589,8 +633,8 @@ def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, g
         existing = _existing_use(venue, idempotency_key) if idempotency_key else None
         if existing is None:
             raise
-        return _replay(existing, **replay)
-    return use
+        return _replay(existing, **replay), False
+    return use, True
 
 
 # Refusals that tell something about a card number; they count towards the enumeration throttle.

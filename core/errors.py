@@ -68,6 +68,8 @@ MESSAGES = {
     "offer_quota_invalid": _("The number of Kaikukortti places must be at least 1, or empty for no limit."),
     "offer_quota_below_used": _("The number of places cannot be lower than the places already used."),
     "offer_kind_in_use": _("The kind of an offer cannot change after uses have been logged on it."),
+    # The API's JSON parser (core.api.base): a body nested deeper than any request of this API needs.
+    "invalid_json": _("The JSON in the request body is nested too deeply."),
 }
 
 # HTTP status of a refusal in the API; every other code answers 400.

@@ -19,15 +19,10 @@ from cards.models import Card, Use
 from regions.models import NationalSettings
 from venues.models import Venue
 
-MASK = "•••"
-
 
 def mask_number(number: str) -> str:
-    """``ABCDEFGHJ`` -> ``ABC-•••-GHJ``: enough to tell uses apart, not enough to use the card."""
-    groups = numbers.display(number).split("-")
-    if len(groups) < 3:
-        return MASK
-    return "-".join([groups[0], *([MASK] * (len(groups) - 2)), groups[-1]])
+    """``ABCDEFGHJ`` -> ``ABC-•••-GHJ``: the counter shows venue staff every number masked (``numbers.mask``)."""
+    return numbers.mask(number)
 
 
 def use_description(use: Use) -> str:

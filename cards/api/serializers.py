@@ -2,7 +2,9 @@
 
 from rest_framework import serializers
 
+from cards import numbers
 from cards.models import Card, Use
+from cards.permissions import may_see_card_number
 from cards.services import birth_year_check
 from core.api.common import ID_FIELD, RefSerializer
 from venues.models import StatGroup
@@ -91,8 +93,29 @@ class CardCheckSerializer(serializers.Serializer):
     region = RefSerializer(allow_null=True, help_text="The card's region.")
 
 
+class CardNumberField(serializers.CharField):
+    """A use's card number as the caller may see it (DESIGN §5): in full for those who may see the card
+    (``may_see_card_number``) and for the number the request itself typed (``typed_number`` in the context),
+    else masked by ``numbers.mask``. Without a request in the context it is masked."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="card", read_only=True, **kwargs)
+
+    def to_representation(self, card: Card) -> str:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if card.number == self.context.get("typed_number") or (
+            user is not None and may_see_card_number(user, office_id=card.office_id, region_id=card.region_id)
+        ):
+            return card.number
+        return numbers.mask(card.number)
+
+
 class UseSerializer(serializers.ModelSerializer):
-    card_number = serializers.CharField(source="card.number", read_only=True)
+    card_number = CardNumberField(
+        help_text="In full for the card's office, its region's contacts and the coordinators, and in the answer "
+        "to the request that sent it; anyone else (venue staff) sees it masked, e.g. ABC-•••-GHJ.",
+    )
     venue = RefSerializer(read_only=True)
     offer = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)

@@ -14,7 +14,7 @@ from cards import numbers
 from cards.filters import CardFilterSet, UseFilterSet
 from cards.models import Card, Use
 from cards.selectors import municipality_from_text
-from cards.services import card_check, card_issue, use_cancel, use_log
+from cards.services import card_check, card_issue, use_cancel, use_log_or_replay
 from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
 from core.errors import DomainError
 from distributors.models import Office
@@ -36,13 +36,14 @@ from .serializers import (
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
 ISSUE_CODES = (
-    "invalid", "holder_too_young", "municipality_not_in_network", "card_number_invalid", "birth_year_invalid",
-    "children_invalid", "office_inactive", "region_inactive",
+    "invalid", "invalid_json", "holder_too_young", "municipality_not_in_network", "card_number_invalid",
+    "birth_year_invalid", "children_invalid", "office_inactive", "region_inactive",
 )
 LOG_CODES = (
-    "invalid", "card_number_invalid", "card_expired", "card_inactive", "card_not_valid_in_region", "venue_inactive",
-    "too_many_children", "children_not_allowed_for_courses", "courses_need_personal_card", "course_not_offered",
-    "group_size_invalid", "children_invalid", "offer_mismatch", "used_on_in_future", "late_entry_window_passed",
+    "invalid", "invalid_json", "card_number_invalid", "card_expired", "card_inactive", "card_not_valid_in_region",
+    "venue_inactive", "too_many_children", "children_not_allowed_for_courses", "courses_need_personal_card",
+    "course_not_offered", "group_size_invalid", "children_invalid", "offer_mismatch", "used_on_in_future",
+    "late_entry_window_passed",
 )
 
 
@@ -217,8 +218,7 @@ class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             offer = Offer.objects.filter(pk=data["offer"]).first()
             if offer is None or not offer_belongs_to_venue(offer, venue):
                 raise DomainError("offer_mismatch")
-        started = timezone.now()
-        use = use_log(
+        use, created = use_log_or_replay(
             user=user,
             venue=venue,
             number=data["card_number"],
@@ -230,9 +230,11 @@ class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             idempotency_key=data.get("idempotency_key") or "",
             channel=Use.Channel.API,
         )
-        replay = use.logged_at < started
         use = self.get_queryset().get(pk=use.pk)
-        return Response(self.get_serializer(use).data, status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED)
+        # The answer echoes the number this request typed (DESIGN §5); a replay matched it too (``_replay``).
+        context = {**self.get_serializer_context(), "typed_number": numbers.normalize(data["card_number"])}
+        body = self.get_serializer(use, context=context).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         summary="Cancel a use (venue staff)",
@@ -241,7 +243,7 @@ class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         request=UseCancelSerializer,
         responses={
             200: UseSerializer,
-            **errors(e400=("invalid", "reason_required", "cancel_window_passed"), e404=("not_found",),
+            **errors(e400=("invalid", "invalid_json", "reason_required", "cancel_window_passed"), e404=("not_found",),
                      e409=("use_already_cancelled",), e413=("payload_too_large",)),
         },
     )

@@ -61,7 +61,7 @@ def test_unexpected_error_is_500_without_a_stack_trace(world, monkeypatch, caplo
     def broken(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("cards.api.views.use_log", broken)
+    monkeypatch.setattr("cards.api.views.use_log_or_replay", broken)
 
     response = world.client("venue_a").post("/api/v1/uses/", {"card_number": world.card_a.number,
                                                                 "venue": world.venue_a.pk})
