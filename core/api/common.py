@@ -18,6 +18,7 @@ API_CODES = {
     "authentication_failed": _("The credentials or the token are not valid."),
     "invalid_credentials": _("The username or the password is wrong."),
     "mfa_required": _("The account uses two-factor authentication: create the token on the profile page."),
+    "too_many_login_attempts": _("Too many failed login attempts. Try again later."),
     "permission_denied": _("Your role does not allow this."),
     "not_found": _("The object does not exist or is outside your scope."),
     "method_not_allowed": _("This method is not allowed here."),

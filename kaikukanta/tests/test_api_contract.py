@@ -96,10 +96,21 @@ def _swap_in_real_objects(world):
 _DOCUMENT: dict = {}
 
 
+def _with_client_address(app):
+    """Werkzeug's test environ has no REMOTE_ADDR, which every real server sets; allauth's per-address sign-in
+    limits (also on POST /api/v1/auth/token/) refuse a request whose client address is unknown."""
+
+    def wrapped(environ, start_response):
+        environ.setdefault("REMOTE_ADDR", "127.0.0.1")
+        return app(environ, start_response)
+
+    return wrapped
+
+
 def _load_schema():
     """The live schema, fetched from the app once per run (generating it takes a while); a fresh
     schemathesis object per test so that hooks never leak between tests."""
-    app = get_wsgi_application()
+    app = _with_client_address(get_wsgi_application())
     if not _DOCUMENT:
         _DOCUMENT.update(schemathesis.openapi.from_wsgi("/api/schema/", app).raw_schema)
     schema = schemathesis.openapi.from_dict(copy.deepcopy(_DOCUMENT))
