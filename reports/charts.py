@@ -54,7 +54,7 @@ def _open(uid: str, width: int, height: int, title: str, desc: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-labelledby="{uid}-title {uid}-desc" class="chart" '
-        f'style="max-width:{width}px" font-family="{FONT}" font-size="13" fill="{INK}">'
+        f'data-width="{width}" font-family="{FONT}" font-size="13" fill="{INK}">'  # no style=: CSP
         f'<title id="{uid}-title">{escape(title)}</title><desc id="{uid}-desc">{escape(desc)}</desc>'
         f"<defs>{PATTERN.format(uid=uid)}</defs>"
     )

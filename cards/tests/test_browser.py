@@ -18,6 +18,7 @@ from django.utils import timezone
 from cards import numbers
 from cards.models import Card, CardEvent
 from devdata.demo import DEMO_CARDS
+from kaikukanta.tests.browser import watch_csp
 
 TIMEOUT_MS = 15_000
 NEW_NUMBER = "BRWSRTST" + numbers.check_character("BRWSRTST")
@@ -38,6 +39,7 @@ def test_distributor_registers_prints_hands_over_renews_and_replaces(chromium, l
     assert not Card.objects.filter(number__in=[NEW_NUMBER, REPLACEMENT]).exists()
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
+    violations = watch_csp(context)
     page = context.new_page()
 
     # Sign in with the keyboard; the distributor lands on the card list.
@@ -79,6 +81,7 @@ def test_distributor_registers_prints_hands_over_renews_and_replaces(chromium, l
     mobile_url = page.input_value("#mobile-url")
     phone = chromium.new_context(locale="sv-FI")
     phone.set_default_timeout(TIMEOUT_MS)
+    phone_violations = watch_csp(phone)
     mobile = phone.new_page()
     mobile.goto(mobile_url)
     assert numbers.display(NEW_NUMBER) in mobile.inner_text(".number")
@@ -130,5 +133,14 @@ def test_distributor_registers_prints_hands_over_renews_and_replaces(chromium, l
     assert page.goto(f"/cards/{other.pk}/").status == 404
     assert page.goto(f"/cards/{other.pk}/print.pdf").status == 404
 
+    assert violations + phone_violations == []  # every page ran under the CSP without a blocked script or style
+    # ... and the watch would have seen one: an inline script is refused and reported.
+    page.goto(f"/cards/{card.pk}/")
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+                  " document.body.append(s); }")
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.ran === undefined")
+    assert len(violations) == 1
+    assert "script-src" in violations[0]
     phone.close()
     context.close()

@@ -18,7 +18,7 @@ from cards import numbers
 from cards.models import Card, Use
 from core.errors import MESSAGES
 from devdata.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE
-from kaikukanta.tests.browser import CHROMIUM, CHROMIUM_ARGS
+from kaikukanta.tests.browser import CHROMIUM, CHROMIUM_ARGS, watch_csp
 
 TIMEOUT_MS = 10_000
 
@@ -45,7 +45,7 @@ def demo(browser, transactional_db):
 @pytest.fixture
 def counter_page(browser, live_server, demo):
     """Open the landing page of a demo venue login; yields a function username -> page."""
-    contexts = []
+    contexts, violations = [], []
 
     def open_as(username: str):
         client = Client()
@@ -55,6 +55,7 @@ def counter_page(browser, live_server, demo):
                               "url": live_server.url}])
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
+        violations.append(watch_csp(context))
         page = context.new_page()
         page.goto("/")
         page.wait_for_url("**/venues/counter/")
@@ -63,6 +64,7 @@ def counter_page(browser, live_server, demo):
     yield open_as
     for context in contexts:
         context.close()
+    assert [text for texts in violations for text in texts] == []  # the pages run under the CSP unharmed
 
 
 def _active(page, expression: str):
@@ -269,6 +271,7 @@ def test_camera_button_reads_the_qr_code_url_with_the_vendored_reader(browser, l
                               "url": live_server.url}])
         context.grant_permissions(["camera"], origin=live_server.url)
         context.set_default_timeout(TIMEOUT_MS)
+        violations = watch_csp(context)
         page = context.new_page()
         external = []
         page.on("request", lambda request: external.append(request.url)
@@ -283,6 +286,7 @@ def test_camera_button_reads_the_qr_code_url_with_the_vendored_reader(browser, l
         assert _active(page, "el.classList.contains('log-button')")
         assert page.locator("#scanner").is_hidden()
         assert external == []
+        assert violations == []  # the wasm reader compiles under script-src 'self' 'wasm-unsafe-eval'
         context.close()
     finally:
         camera.close()

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from devdata.demo import demo_totp_code
+from kaikukanta.tests.browser import watch_csp
 from regions.models import Region
 from reports.models import ReportFile
 from reports.services import rollup_rebuild
@@ -40,6 +41,7 @@ def demo(chromium, transactional_db, settings):
 def test_regional_contact_reads_the_dashboard_and_gets_a_prepared_file(chromium, live_server, demo):
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
+    violations = watch_csp(context)
     page = context.new_page()
 
     page.goto("/accounts/login/")
@@ -88,3 +90,4 @@ def test_regional_contact_reads_the_dashboard_and_gets_a_prepared_file(chromium,
         page.click("#file-download a")
     assert download.value.suggested_filename == "kaikukortti-uses.csv"
     context.close()
+    assert violations == []  # the dashboard, its charts and the polling page run under the CSP
