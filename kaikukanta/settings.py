@@ -181,7 +181,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 # account in 5 minutes (the key is the account, whether named by username or e-mail), and 30 per client address so
 # that one office behind one address does not lock out its colleagues. The same limits guard the TOTP step.
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/5m/ip,5/5m/key", "reset_password": "5/m/ip,3/m/key"}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# WebAuthn (security keys) runs on allauth's own static scripts, no build step; plain http only while developing.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG and not PRODUCTION
 MFA_TOTP_ISSUER = "Kaikukanta"
 
 LANGUAGE_CODE = "fi"

@@ -64,7 +64,18 @@ def test_required_by_default_for_regional_roles_and_optional_for_staff():
     assert project.env.scheme["MFA_REQUIRED_FOR_REGIONAL"] == (bool, True)
     assert project.env.scheme["MFA_REQUIRED_FOR_STAFF"] == (bool, False)
     assert (project.MFA_REQUIRED_FOR_REGIONAL, project.MFA_REQUIRED_FOR_STAFF) == (True, False)
-    assert project.MFA_SUPPORTED_TYPES == ["totp", "recovery_codes"]
+    assert project.MFA_SUPPORTED_TYPES == ["totp", "recovery_codes", "webauthn"]
+
+
+def test_a_security_key_is_offered_and_counts_as_the_second_factor(client, regional_required, contact):
+    client.force_login(contact)
+    index = client.get(reverse("mfa_index"))
+    Authenticator.objects.create(user=contact, type=Authenticator.Type.WEBAUTHN, data={"name": "avain"})
+
+    assert index.status_code == 200
+    assert reverse("mfa_add_webauthn") in index.content.decode()
+    assert client.get(reverse("profile")).status_code == 200
+    assert (_token("alue-tampere").status_code, _token("alue-tampere").json()["code"]) == (400, "mfa_required")
 
 
 @pytest.mark.parametrize("role", ["contact", "coordinator"])
