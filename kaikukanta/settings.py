@@ -276,8 +276,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "core.api.base.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend"],  # refuses blank filters (core.api.filters)
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StrictPagination",  # refuses a bad page_size
     "PAGE_SIZE": 50,
     "DEFAULT_PARSER_CLASSES": ["core.api.base.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -302,6 +302,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # 3.1: a nullable object reference is `oneOf: [$ref, {type: null}]`; 3.0 has no way to say it (`nullable`
+    # next to `allOf` without `type` means nothing), so clients and validators refused `"region": null`.
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.postprocess_request_strings",
+        "core.api.schema.postprocess_parameter_enums",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CardKindEnum": "cards.models.Card.Kind",
         "CardStatusEnum": "cards.models.Card.Status",
@@ -309,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "UseKindEnum": "cards.models.Use.Kind",
         "UseChannelEnum": "cards.models.Use.Channel",
         "OfferKindEnum": "venues.models.Offer.Kind",
+        "CategoryEnum": "venues.models.Category",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

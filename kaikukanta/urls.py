@@ -4,7 +4,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 import access.urls
 import cards.urls
@@ -14,6 +14,7 @@ import public.urls
 import venues.urls
 from access import views as access_views
 from core import views
+from core.api.schema import SchemaView
 
 # The admin signs in through allauth's page: the same failed-sign-in limits and the second factor (access.adapters).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -34,7 +35,7 @@ urlpatterns = [
     path("cards/", include(([*cards.urls.urlpatterns, *public.urls.mobile_card_patterns], "cards"))),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("kaikukanta.api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),  # English, ?format=json|yaml (core.api.schema)
     # The split view loads its setup script from its own address (no inline script); only the page's own <style>
     # needs 'unsafe-inline' for styles, on this page alone.
     path("api/docs/", csp_update({"style-src": [UNSAFE_INLINE]})(

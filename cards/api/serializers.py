@@ -1,12 +1,13 @@
 """Card and use serializers. They shape JSON only: every rule is in ``cards.services``."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cards import numbers
 from cards.models import Card, Use
 from cards.permissions import may_see_card_number
 from cards.services import birth_year_check
-from core.api.common import ID_FIELD, RefSerializer
+from core.api.common import ID_FIELD, RefSerializer, StrictSerializer
 from venues.models import StatGroup
 
 CHECK_CODES = [
@@ -17,6 +18,22 @@ CHECK_CODES = [
     "card_not_valid_in_region",
     "venue_inactive",
 ]
+
+# The shape of a typed card number (R2) for the schema: nine symbols of the alphabet, upper or lower case, with
+# any hyphens and spaces. Whether the last one is the right check character only the service can tell
+# (400 ``card_number_invalid``); a number of another shape is refused with that code too.
+_SEPARATORS = r"[ \t\r\n-]*"
+_SYMBOL = "[" + numbers.ALPHABET + "".join(ch.lower() for ch in numbers.ALPHABET if ch.isalpha()) + "]"
+CARD_NUMBER_PATTERN = f"^{_SEPARATORS}(?:{_SYMBOL}{_SEPARATORS}){{{numbers.LENGTH}}}$"
+CARD_NUMBER_HELP = (
+    "Nine characters as printed (ABC-DEF-GHJ); hyphens, spaces and lower case are fine. The last one is a check "
+    "character: a mistyped number answers 400 `card_number_invalid`."
+)
+
+
+@extend_schema_field({"type": "string", "pattern": CARD_NUMBER_PATTERN, "maxLength": 40})
+class TypedCardNumberField(serializers.CharField):
+    """A card number as typed in a request; checked by the services (``numbers.clean``), not here."""
 
 
 class CardSerializer(serializers.ModelSerializer):
@@ -48,7 +65,7 @@ class CardSerializer(serializers.ModelSerializer):
             return None
 
 
-class CardIssueSerializer(serializers.Serializer):
+class CardIssueSerializer(StrictSerializer):
     """R1: register a personal card. Rules (age, network, office) are checked by ``card_issue``."""
 
     office = serializers.IntegerField(**ID_FIELD, help_text="Your office's id (GET /api/v1/me/).")
@@ -58,8 +75,9 @@ class CardIssueSerializer(serializers.Serializer):
     children = serializers.IntegerField(default=0, min_value=0, max_value=9999,
                                         help_text="Own minor children or grandchildren (R5), printed on the card.")
     format = serializers.ChoiceField(choices=Card.Format.choices, default=Card.Format.PAPER)
-    number = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40,
-                                   help_text="A pre-printed card's number; empty to generate one.")
+    number = TypedCardNumberField(required=False, allow_blank=True, allow_null=True, max_length=40,
+                                  help_text="A pre-printed card's number; empty to generate one. "
+                                  + CARD_NUMBER_HELP)
     postal_code = serializers.RegexField(r"^[0-9]{5}$", max_length=5, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Card.Language.choices, default=Card.Language.FI)
     idempotency_key = serializers.CharField(
@@ -130,10 +148,10 @@ class UseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UseLogSerializer(serializers.Serializer):
+class UseLogSerializer(StrictSerializer):
     """R5–R11: log one free ticket or course place. Rules are checked by ``use_log``."""
 
-    card_number = serializers.CharField(max_length=40)
+    card_number = TypedCardNumberField(max_length=40, help_text=CARD_NUMBER_HELP)
     venue = serializers.IntegerField(**ID_FIELD, help_text="A venue you are staff of.")
     kind = serializers.ChoiceField(choices=Use.Kind.choices, default=Use.Kind.TICKET)
     children = serializers.IntegerField(default=0, min_value=0, max_value=9999)
@@ -152,5 +170,5 @@ class UseLogSerializer(serializers.Serializer):
     )
 
 
-class UseCancelSerializer(serializers.Serializer):
+class UseCancelSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=200, allow_blank=True, help_text="Why the use is cancelled.")

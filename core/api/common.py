@@ -4,6 +4,7 @@ Every app's ``api/`` package builds on these so that all endpoints answer errors
 oversized bodies the same way (DESIGN §8).
 """
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -48,6 +49,32 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+class StrictSerializer(serializers.Serializer):
+    """A JSON request body whose text fields take JSON strings and whose number fields take JSON integers,
+    as the schema says. DRF's own fields also take ``5`` for ``"5"`` and ``"5"`` for ``5``, so a client that
+    gets a type wrong would be accepted here and refused by a stricter server later."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = dict(data)
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if field.read_only or value is None:
+                    continue  # missing and null are the field's own business (required, allow_null)
+                if isinstance(field, serializers.IntegerField):
+                    # JSON has one number type: 5.0 is an integer (JSON Schema agrees), "5" and 5.5 are not.
+                    if isinstance(value, float) and value.is_integer():
+                        data[name] = value = int(value)
+                    if isinstance(value, bool) or not isinstance(value, int):
+                        errors[name] = [field.error_messages["invalid"]]
+                elif isinstance(field, serializers.CharField) and not isinstance(value, str):
+                    errors[name] = [field.error_messages["invalid"]]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
 class RefSerializer(serializers.Serializer):
     """A referenced object as ``{"id","name"}``."""
 
@@ -67,11 +94,17 @@ DEFAULT_DESCRIPTIONS = {
 
 
 def error_response(http_status: int, *codes: str, description: str = "") -> OpenApiResponse:
-    """An OpenAPI response for an error status that lists the codes it can carry."""
-    text = str(description or DEFAULT_DESCRIPTIONS.get(http_status, ""))
+    """An OpenAPI response for an error status that lists the codes it can carry.
+
+    The text stays lazy: these responses are built when the views are imported, in whatever language is
+    active then, and the schema is generated in English (``core.api.schema``).
+    """
+    text = description or DEFAULT_DESCRIPTIONS.get(http_status, "")
     if codes:
-        text += " " + str(_("Possible codes:")) + " " + ", ".join(f"`{code}`" for code in codes) + "."
-    return OpenApiResponse(ErrorSerializer, description=text.strip())
+        listed = ", ".join(f"`{code}`" for code in codes)
+        text = format_lazy("{} {} {}.", text, _("Possible codes:"), listed) if text else format_lazy(
+            "{} {}.", _("Possible codes:"), listed)
+    return OpenApiResponse(ErrorSerializer, description=text)
 
 
 def errors(**by_status: tuple[str, ...] | str) -> dict[int, OpenApiResponse]:
