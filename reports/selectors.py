@@ -41,8 +41,8 @@ Scope
 
 Small counts
     Below region level — per office, venue, home municipality, welfare area — counts from 1 to 4
-    (cards, cardholders, uses, children) are hidden in every export and on regional dashboards,
-    with complementary suppression where a total would give one away: ``reports.suppression``.
+    (cards, cardholders, uses, children) are hidden in every export and on regional dashboards;
+    ``reports.suppression`` holds the rule and says which totals its complementary suppression covers.
 """
 
 import datetime
