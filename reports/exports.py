@@ -21,7 +21,7 @@ from venues.models import Category, StatGroup, Venue
 from . import charts
 from .aggregates import GROUPS, attributed_to, counted_uses
 from .selectors import Dashboard, Period
-from .suppression import COMPLEMENTARY, SMALL_COUNT_LIMIT, SUPPRESSED, row_lines, suppress_table
+from .suppression import COMPLEMENTARY, SMALL_COUNT_LIMIT, SUPPRESSED, column_lines, row_lines, suppress_table
 
 NOTICE = gettext_lazy(
     "Data protection: these are statistics from the Kaikukortti registry, which holds no names, identity "
@@ -87,8 +87,10 @@ def venue_rows(board: Dashboard, *, suppressed: bool) -> list[list]:
     """Every venue's row (name, region, municipality, category, uses, children, visitors), in the board's order."""
     rows = [[r["venue"].name, str(r["venue"].region or _("pop-up venue")), str(r["venue"].municipality or ""),
              str(r["venue"].get_category_display()), *visits(r)] for r in board.venues]
-    # visitors = uses + children: a row's own total
-    return _below_region(rows, range(4, 7), suppressed, row_lines(len(rows), [((4, 5), 6)]))
+    # visitors = uses + children: a row's own total; the columns add up to the regions' figures
+    lines = row_lines(len(rows), [((4, 5), 6)]) + column_lines(
+        [r["venue"].region.pk if r["venue"].region else None for r in board.venues], range(4, 7))
+    return _below_region(rows, range(4, 7), suppressed, lines)
 
 
 def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | None = None,
@@ -133,7 +135,7 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
     offices = _below_region(
         [[r["office"].name, r["office"].organisation.name, r["office"].region.name, r["registered"], r["taken"],
           r["holders"]] for r in board.offices],
-        range(3, 6), suppressed)
+        range(3, 6), suppressed, column_lines([r["office"].region.pk for r in board.offices], range(3, 6)))
     offices_title = _("Cards by distributor office")
     if top_offices and len(offices) > top_offices:
         offices_title = _("Cards by distributor office: the %(shown)s with the most cards of %(total)s "
@@ -150,7 +152,9 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
         [[str(r["municipality"] or _("no home municipality (community cards)")),
           str((r["municipality"] and r["municipality"].welfare_area) or ""),
           r["registered"], r["taken"], r["holders"], r["uses"], r["children"]] for r in board.municipalities],
-        range(2, 7), suppressed)
+        range(2, 7), suppressed,
+        column_lines([r["municipality"].region_id if r["municipality"] else None for r in board.municipalities],
+                     range(2, 7)))
     municipalities_title = _("By the cardholder's home municipality")
     if top_municipalities and len(municipalities) > top_municipalities:
         municipalities_title = _("By the cardholder's home municipality: the %(shown)s with the most uses of "
@@ -170,7 +174,8 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
         [_("Welfare area"), _("Cards registered"), _("Taken into use"), _("Active cardholders"), _("Uses"),
          _("Children")],
         _below_region([[str(r["welfare_area"]), r["registered"], r["taken"], r["holders"], r["uses"], r["children"]]
-                       for r in board.welfare_areas], range(1, 6), suppressed),
+                       for r in board.welfare_areas], range(1, 6), suppressed,
+                      column_lines([None] * len(board.welfare_areas), range(1, 6))),
     ))
     if len(board.regions_table) > 1 or board.national:
         tables.append(Table(

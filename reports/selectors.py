@@ -497,6 +497,7 @@ class OfficeInfo(Named):
 @dataclass(frozen=True)
 class MunicipalityInfo(Named):
     welfare_area: Named | None = None
+    region_id: int | None = None
 
 
 def _local(name_fi: str | None, name_sv: str | None) -> str:
@@ -522,9 +523,10 @@ def office_infos(queryset) -> list[OfficeInfo]:
 
 def municipality_infos(ids: list[int]) -> dict[int, MunicipalityInfo]:
     rows = Municipality.objects.filter(pk__in=ids).values_list(
-        "pk", "name_fi", "name_sv", "welfare_area_id", "welfare_area__name_fi", "welfare_area__name_sv")
-    return {pk: MunicipalityInfo(pk, _local(fi, sv), Named(area_id, _local(area_fi, area_sv)) if area_id else None)
-            for pk, fi, sv, area_id, area_fi, area_sv in rows}
+        "pk", "name_fi", "name_sv", "welfare_area_id", "welfare_area__name_fi", "welfare_area__name_sv", "region_id")
+    return {pk: MunicipalityInfo(pk, _local(fi, sv), Named(area_id, _local(area_fi, area_sv)) if area_id else None,
+                                 region_id)
+            for pk, fi, sv, area_id, area_fi, area_sv, region_id in rows}
 
 
 @dataclass

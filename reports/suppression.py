@@ -7,7 +7,9 @@ Primary suppression
 
 Complementary suppression
     A hidden count must not come back by subtraction. A *line* is a set of cells whose sum is shown
-    somewhere (a row's own total: visitors = uses + children). Where a line holds exactly one hidden
+    somewhere: a row's own total (visitors = uses + children), and a column over the rows of one region
+    (the region's figure is on the same dashboard: key figures, or the table by region) and over the
+    whole table (the key figures). Where a line holds exactly one hidden
     cell, its smallest visible non-zero cell is hidden as well (``COMPLEMENTARY``: it is not a small
     count, so it is not shown as "<5"), and the lines are checked again until none holds exactly one
     hidden cell. A line whose other cells are all zero gets a zero hidden (else the total gives the
@@ -39,6 +41,17 @@ def suppress(value: int | None) -> int | str | None:
 def row_lines(n_rows: int, totals: Iterable[tuple[Sequence[int], int]]) -> list[list[Cell]]:
     """Lines of each row's own totals: ``((part columns), total column)`` -> one line per row."""
     return [[(row, column) for column in (*parts, total)] for parts, total in totals for row in range(n_rows)]
+
+
+def column_lines(groups: Sequence, columns: Iterable[int]) -> list[list[Cell]]:
+    """Lines of each column over the rows of each group (``groups[i]``: the region of row ``i``) and over the
+    whole table: each sums to a figure shown at region level or above."""
+    columns = list(columns)
+    by_group: dict = {}
+    for index, group in enumerate(groups):
+        by_group.setdefault(group, []).append(index)
+    members = [*by_group.values(), list(range(len(groups)))] if len(by_group) > 1 else [list(range(len(groups)))]
+    return [[(row, column) for row in rows] for rows in members for column in columns]
 
 
 def hidden_cells(rows: Sequence[Sequence], columns: Iterable[int],

@@ -5,13 +5,17 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.suppression import COMPLEMENTARY, SUPPRESSED, hidden_cells, row_lines, suppress, suppress_table
+from reports.suppression import (
+    COMPLEMENTARY,
+    SUPPRESSED,
+    column_lines,
+    hidden_cells,
+    row_lines,
+    suppress,
+    suppress_table,
+)
 
 H, C = SUPPRESSED, COMPLEMENTARY
-
-
-def column_lines(n_rows: int, columns) -> list[list[tuple[int, int]]]:
-    return [[(row, column) for row in range(n_rows)] for column in columns]
 
 
 def rank(matrix: list[list[Fraction]]) -> int:
@@ -67,13 +71,13 @@ def test_a_line_of_zeros_around_one_hidden_cell_gets_a_zero_hidden():
     # Given a column whose total (2) is shown elsewhere, and whose other cells are 0
     rows = [[2], [0], [0]]
     # Then one zero is hidden as well (the first): the total minus the zeros no longer gives the 2
-    assert suppress_table(rows, [0], column_lines(3, [0])) == [[H], [C], [0]]
+    assert suppress_table(rows, [0], column_lines([None] * 3, [0])) == [[H], [C], [0]]
 
 
 def test_complementary_cells_are_chosen_again_until_no_line_has_a_single_hidden_cell():
     # Given uses, children, visitors of two venues, with the column totals shown (15, 11, 24)
     rows = [[6, 2, 8], [7, 9, 16]]
-    lines = row_lines(2, [((0, 1), 2)]) + column_lines(2, range(3))
+    lines = row_lines(2, [((0, 1), 2)]) + column_lines([None] * 2, range(3))
     # When suppressed
     shown = suppress_table(rows, range(3), lines)
     # Then: 2 -> "<5"; its row takes the 6; the 6's column the 7; the 7's row its smallest part, the 9
@@ -86,15 +90,28 @@ def test_suppress_keeps_its_old_meaning_for_one_value():
     assert [suppress(v) for v in (None, 0, 1, 4, 5, 12)] == [None, 0, H, H, 5, 12]
 
 
+def test_columns_are_protected_per_region_and_over_the_whole_table():
+    # Given offices' cards registered: north 6 and 2 (region figure 8), south 9 and 12 (21), all 29
+    rows = [["A", 6], ["B", 2], ["C", 9], ["D", 12]]
+    lines = column_lines(["north", "north", "south", "south"], [1])
+    # When suppressed
+    shown = suppress_table(rows, [1], lines)
+    # Then the 2 is "<5" and the north's other office is hidden with it; the south is untouched
+    assert shown == [["A", C], ["B", H], ["C", 9], ["D", 12]]
+    primary, complementary = hidden_cells(rows, [1], lines)
+    assert recoverable(primary | complementary, lines) == []
+
+
 counts = st.integers(min_value=0, max_value=12)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(counts, counts), min_size=1, max_size=6))
-def test_no_hidden_value_can_be_recovered_by_subtraction(pairs):
-    # Given venue rows (uses, children, visitors) and their column totals, all totals visible
-    rows = [[uses, kids, uses + kids] for uses, kids in pairs]
-    lines = row_lines(len(rows), [((0, 1), 2)]) + column_lines(len(rows), range(3))
+@given(st.lists(st.tuples(counts, counts, st.sampled_from(["north", "south"])), min_size=1, max_size=6))
+def test_no_hidden_value_can_be_recovered_by_subtraction(triples):
+    # Given venue rows (uses, children, visitors) of two regions, each region's and the whole table's
+    # column totals visible
+    rows = [[uses, kids, uses + kids] for uses, kids, _region in triples]
+    lines = row_lines(len(rows), [((0, 1), 2)]) + column_lines([region for *_counts, region in triples], range(3))
     # When suppressed
     primary, complementary = hidden_cells(rows, range(3), lines)
     hidden = primary | complementary
