@@ -49,10 +49,11 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+# A JSON request body whose text fields take JSON strings and whose number fields take JSON integers, as the
+# schema says. DRF's own fields also take ``5`` for ``"5"`` and ``"5"`` for ``5``, so a client that gets a type
+# wrong would be accepted here and refused by a stricter server later. (A comment, not a docstring: the schema
+# would show it as the description of every request body without one of its own.)
 class StrictSerializer(serializers.Serializer):
-    """A JSON request body whose text fields take JSON strings and whose number fields take JSON integers,
-    as the schema says. DRF's own fields also take ``5`` for ``"5"`` and ``"5"`` for ``5``, so a client that
-    gets a type wrong would be accepted here and refused by a stricter server later."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

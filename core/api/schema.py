@@ -9,7 +9,7 @@
   NUL characters (Django refuses them in every text field).
 
 The extensions register themselves when this module is imported; ``kaikukanta.urls`` imports it for the
-view, and ``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`` names the hook.
+view, and ``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`` names the hook. Request bodies: ``core.api.autoschema``.
 """
 
 from django.utils import translation
@@ -19,10 +19,9 @@ from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
-SCHEMA_LANGUAGE = "en"
+from core.api.autoschema import NO_NUL_PATTERN
 
-# Django's text fields (forms and DRF) refuse the NUL character.
-NO_NUL_PATTERN = r"^[^\x00]*$"
+SCHEMA_LANGUAGE = "en"
 
 
 class SchemaView(SpectacularAPIView):
@@ -92,21 +91,6 @@ class FilterExtension(DjangoFilterExtension):
         return parameters
 
 
-def _is_plain_string(schema: dict) -> bool:
-    kind = schema.get("type")
-    kinds = set(kind) if isinstance(kind, list) else {kind}
-    return "string" in kinds and not {"enum", "format", "pattern"} & set(schema)
-
-
-def postprocess_request_strings(result, generator, request, public):
-    """Request bodies: every free-text field refuses NUL characters (DRF's CharField does); say so."""
-    for name, component in result.get("components", {}).get("schemas", {}).items():
-        if not name.endswith("Request"):
-            continue
-        for schema in component.get("properties", {}).values():
-            if _is_plain_string(schema):
-                schema["pattern"] = NO_NUL_PATTERN
-    return result
 
 
 def postprocess_parameter_enums(result, generator, request, public):
