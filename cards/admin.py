@@ -18,11 +18,7 @@ from venues.models import Venue
 
 from . import numbers, services
 from .models import Card, CardCheck, CardEvent, Use
-
-
-def card_visible(scope, *, office_id: int, region_id: int) -> bool:
-    """The rule of ``Card.objects.visible_to`` for one row already loaded (no query)."""
-    return scope.national or office_id in scope.office_ids or region_id in scope.region_ids
+from .permissions import may_see_card_number
 
 
 def card_checks_visible_to(user) -> QuerySet:
@@ -196,8 +192,8 @@ class UseAdmin(ReadOnlyScopedAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         if not super().has_view_permission(request, obj):
             return False
-        return obj is None or card_visible(
-            scope_for(request.user), office_id=obj.card.office_id, region_id=obj.card_region_id
+        return obj is None or may_see_card_number(
+            request.user, office_id=obj.card.office_id, region_id=obj.card_region_id
         )
 
 

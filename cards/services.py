@@ -123,7 +123,12 @@ def _event(card: Card, kind: str, user, office: Office | None = None, **details)
 # --- R1, R2, R3: issue -----------------------------------------------------------------------------
 
 
-def card_issue(
+def card_issue(**kwargs) -> Card:
+    """R1 issue, R2 number, R3 default validity: ``card_issue_or_replay`` without the "created" flag."""
+    return card_issue_or_replay(**kwargs)[0]
+
+
+def card_issue_or_replay(
     *,
     user,
     office: Office,
@@ -140,8 +145,8 @@ def card_issue(
     idempotency_key: str = "",
     today: datetime.date | None = None,
     event_kind: str = CardEvent.Kind.ISSUED,
-) -> Card:
-    """R1 issue, R2 number, R3 default validity.
+) -> tuple[Card, bool]:
+    """R1 issue, R2 number, R3 default validity; the card and whether this call registered it.
 
     A repeated ``idempotency_key`` (per user, kept a day) with the same data returns the card registered
     the first time instead of a second one; with other data it is refused (``idempotency_conflict``). The
@@ -158,7 +163,7 @@ def card_issue(
         return _card_issue_new(user=user, day=_today(today), event_kind=event_kind, **data)
 
     if not idempotency_key:
-        return issue()
+        return issue(), True
     return _card_issue_once(user=user, key=idempotency_key, fingerprint=_issue_fingerprint(data), issue=issue)
 
 
@@ -187,8 +192,8 @@ def card_issued_with_key(*, user, idempotency_key: str) -> Card | None:
     return Card.objects.filter(pk=stored["card"]).first() if stored else None
 
 
-def _card_issue_once(*, user, key: str, fingerprint: str, issue) -> Card:
-    """The first submission with ``key`` registers the card; a repeat gets the same card back.
+def _card_issue_once(*, user, key: str, fingerprint: str, issue) -> tuple[Card, bool]:
+    """The first submission with ``key`` registers the card; a repeat gets the same card back (not created).
 
     A repeat that arrives while the first is still running (a double click) waits for it a few
     seconds rather than registering a second card; the remembered answer lives in the shared cache.
@@ -198,7 +203,7 @@ def _card_issue_once(*, user, key: str, fingerprint: str, issue) -> Card:
     deadline = time.monotonic() + ISSUE_WAIT_SECONDS
     while True:
         if (card := _issue_replay(cache.get(remembered), fingerprint)) is not None:
-            return card
+            return card, False
         if cache.add(lock, 1, timeout=ISSUE_LOCK_SECONDS):
             break
         if time.monotonic() >= deadline:
@@ -207,12 +212,12 @@ def _card_issue_once(*, user, key: str, fingerprint: str, issue) -> Card:
     try:
         # The first submission may have finished between our look and taking the lock.
         if (card := _issue_replay(cache.get(remembered), fingerprint)) is not None:
-            return card
+            return card, False
         card = issue()
         cache.set(remembered, {"fingerprint": fingerprint, "card": card.pk}, timeout=ISSUE_KEY_SECONDS)
     finally:
         cache.delete(lock)
-    return card
+    return card, True
 
 
 def _issue_replay(stored: dict | None, fingerprint: str) -> Card | None:

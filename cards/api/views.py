@@ -2,7 +2,6 @@
 
 import re
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,7 +13,7 @@ from cards import numbers
 from cards.filters import CardFilterSet, UseFilterSet
 from cards.models import Card, Use
 from cards.selectors import municipality_from_text
-from cards.services import card_check, card_issue, use_cancel, use_log_or_replay
+from cards.services import card_check, card_issue_or_replay, use_cancel, use_log_or_replay
 from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
 from core.errors import DomainError
 from distributors.models import Office
@@ -116,8 +115,7 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         office = Office.objects.visible_to(user).select_related("region").filter(pk=data["office"]).first()
         if office is None:
             raise _not_found()
-        started = timezone.now()
-        card = card_issue(
+        card, created = card_issue_or_replay(
             user=user,
             office=office,
             birth_year=data["birth_year"],
@@ -129,11 +127,10 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             language=data["language"],
             idempotency_key=data.get("idempotency_key") or "",
         )
-        replay = card.created_at < started  # card_issue gave back the card of an earlier request with this key
         card = self.get_queryset().filter(pk=card.pk).first()
         if card is None:
             raise _not_found()
-        answer = status.HTTP_200_OK if replay else status.HTTP_201_CREATED
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(card).data, status=answer)
 
     @extend_schema(
