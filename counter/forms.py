@@ -144,6 +144,11 @@ class LogForm(UseFields):
         kwargs.setdefault("auto_id", "log_%s")  # ids unique on the counter page, next to the check form
         super().__init__(*args, **kwargs)
 
+    @property
+    def course_default(self) -> bool:
+        """Enter logs a course place (a venue for courses, or today's offer is a course)."""
+        return not self.community and self.get_initial_for_field(self.fields["kind"], "kind") == Use.Kind.COURSE
+
 
 class LateEntryForm(UseFields):
     """A use first written on paper (the offline fallback), entered later with its real date."""

@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("counter/", views.counter, name="counter"),
     path("counter/venue/", views.select_venue, name="select_venue"),
+    path("counter/offer/", views.select_offer, name="select_offer"),
     path("counter/check/", views.check, name="check"),
     path("counter/log/", views.log, name="log"),
     path("counter/late/", views.late_entry, name="late_entry"),

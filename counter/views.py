@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,7 +31,7 @@ from core.errors import MESSAGES, DomainError
 from core.exports import BOM, CsvWriter
 from core.scopes import scope_for
 from venues import selectors as venue_selectors
-from venues.models import Venue
+from venues.models import Offer, StatGroup, Venue
 from venues.permissions import may_act_for_venue
 from venues.views import PAGE_SIZE, SESSION_VENUE, current_venue
 
@@ -39,6 +40,8 @@ from .forms import CancelForm, CheckForm, LateEntryForm, LogForm, UsesFilterForm
 
 logger = logging.getLogger("kaikukanta.counter")
 
+
+SESSION_OFFER = "counter_offer"  # {"venue": pk, "offer": pk or 0 for "no specific offer"}: today's choice
 
 LATE_PREFIX = "late"  # the late-entry form shares the page (and field names) with the check and log forms
 
@@ -54,6 +57,18 @@ REFUSAL_FIELDS = {
     "quota_exhausted": "offer",
     "used_on_in_future": "used_on",
     "late_entry_window_passed": "used_on",
+}
+
+
+# What the staff member can tell the client, one sentence per refusal (issue 11).
+ADVICE = {
+    "card_number_invalid": _lazy("Check the number on the card and type it again."),
+    "card_not_found": _lazy("Ask the client to contact the office that gave the card."),
+    "card_expired": _lazy("The card can be renewed at any distributing office of the region."),
+    "card_inactive": _lazy("The holder has a newer card; ask for it, or ask them to contact their office."),
+    "card_not_valid_in_region": _lazy("This card is valid only in its own region, under a local rule."),
+    "quota_exhausted": _lazy("This offer is full; the client may use another offer or another day."),
+    "throttled": _lazy("Wait a moment, then check the number again."),
 }
 
 
@@ -77,13 +92,32 @@ def _counter_venue(request: HttpRequest) -> Venue:
     return venue_selectors.staff_venue(request.user, chosen)
 
 
+def courses_first(venue: Venue) -> bool:
+    """A venue whose category is for courses (an adult-education centre) logs a course place by default."""
+    return venue.offers_courses and venue.stat_group == StatGroup.EDUCATION
+
+
+def chosen_offer_id(request: HttpRequest, venue: Venue) -> int | None:
+    """Today's offer the staff chose for this venue in this session: its id, 0 for "no specific offer",
+    None when nothing has been chosen yet. Read from the session only (no query)."""
+    choice = request.session.get(SESSION_OFFER)
+    if not isinstance(choice, dict) or choice.get("venue") != venue.pk or choice.get("day") != str(
+            timezone.localdate()):
+        return None
+    offer = choice.get("offer")
+    return offer if isinstance(offer, int) else None
+
+
 def _result_context(result: CheckResult | None, *, code: str | None = None, number: str = "") -> dict:
     """What the valid/refused panel shows."""
     if result is None:
         return {"valid": False, "code": code, "message": _message(code), "display_number": numbers.display(number),
-                "kind": None, "kind_label": "", "valid_until": None, "children_allowed": 0, "region": ""}
+                "kind": None, "kind_label": "", "valid_until": None, "children_allowed": 0, "region": "",
+                "advice": str(ADVICE.get(code, "")), "mistyped": code == "card_number_invalid"}
     card = result.card
     return {
+        "advice": str(ADVICE.get(result.code, "")) if result.code else "",
+        "mistyped": result.code == "card_number_invalid",
         "valid": result.valid,
         "code": result.code,
         "message": _message(result.code) if result.code else "",
@@ -96,16 +130,35 @@ def _result_context(result: CheckResult | None, *, code: str | None = None, numb
     }
 
 
-def _log_form_for(venue: Venue, result: CheckResult, day: datetime.date) -> LogForm:
+def _log_defaults(venue: Venue, offers: list[Offer], community: bool, chosen: int | None) -> tuple[int | None, str]:
+    """The offer and kind a log starts with: today's chosen offer when the card may use it, and a course
+    place at a venue for courses (never for a community card)."""
+    offer = next((o for o in offers if o.pk == chosen), None)
+    if offer is not None:
+        kind = Use.Kind.COURSE if offer.kind == Offer.Kind.COURSE else Use.Kind.TICKET
+    else:
+        kind = Use.Kind.COURSE if courses_first(venue) and not community else Use.Kind.TICKET
+    return (offer.pk if offer else None), kind
+
+
+def _log_form_for(request: HttpRequest, venue: Venue, result: CheckResult, day: datetime.date) -> LogForm:
     community = result.kind == Card.Kind.COMMUNITY
     offers = venue_selectors.counter_offers(venue, day, include_courses=not community)
-    return LogForm(venue=venue, offers=offers, community=community, initial={"number": result.number})
+    offer, kind = _log_defaults(venue, offers, community, chosen_offer_id(request, venue))
+    return LogForm(venue=venue, offers=offers, community=community,
+                   initial={"number": result.number, "offer": offer, "kind": kind})
 
 
 def _counter_context(request: HttpRequest, venue: Venue, **extra) -> dict:
     day = timezone.localdate()
+    today_offers = venue_selectors.counter_offers(venue, day)
+    chosen = chosen_offer_id(request, venue)
     context = {
         "venue": venue,
+        "today_offers": today_offers,
+        "offer_chosen": chosen is not None,
+        "chosen_offer": next((o for o in today_offers if o.pk == chosen), None),
+        "courses_first": courses_first(venue),
         "check_form": CheckForm(),
         "result": None,
         "log_form": None,
@@ -115,7 +168,9 @@ def _counter_context(request: HttpRequest, venue: Venue, **extra) -> dict:
         "cancel_form": None,
         "cancel_use_id": None,
         # Filled in by the counter's script after each check (offers come with the check's answer).
-        "log_templates": [LogForm(venue=venue, offers=[], community=community) for community in (False, True)],
+        "log_templates": [LogForm(venue=venue, offers=[], community=community, initial={
+            "kind": Use.Kind.COURSE if courses_first(venue) and not community else Use.Kind.TICKET})
+            for community in (False, True)],
     }
     context.update(extra)
     # Without JavaScript the focus lands where the next key press belongs.
@@ -152,12 +207,13 @@ def _use_summary(use: Use) -> str:
     return text
 
 
-def _check_payload(result_ctx: dict, venue: Venue, result: CheckResult | None, day: datetime.date) -> dict:
+def _check_payload(request: HttpRequest, result_ctx: dict, venue: Venue, result: CheckResult | None,
+                   day: datetime.date) -> dict:
     """The answer to a check for the counter's script: data only, no HTML. The page carries the panel and
     the log forms as ``<template>`` elements rendered once (a busy counter checks a card every few
     seconds; rendering them on every check was a sixth of its work)."""
     payload = {key: result_ctx[key] for key in ("valid", "code", "message", "kind", "kind_label",
-                                                 "children_allowed", "region")}
+                                                 "children_allowed", "region", "advice", "mistyped")}
     valid_until = result_ctx["valid_until"]
     payload.update({
         "number": result_ctx["display_number"],
@@ -169,6 +225,9 @@ def _check_payload(result_ctx: dict, venue: Venue, result: CheckResult | None, d
     if result is not None:
         community = result.kind == Card.Kind.COMMUNITY
         offers = venue_selectors.counter_offers(venue, day, include_courses=not community)
+        offer, kind = _log_defaults(venue, offers, community, chosen_offer_id(request, venue))
+        payload["course_default"] = kind == Use.Kind.COURSE
+        payload["log_defaults"] = {"offer": offer, "kind": kind}  # today's chosen offer; a course place first
         payload["log"] = {
             "number": result.number,
             "community": community,
@@ -216,6 +275,23 @@ def select_venue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def select_offer(request: HttpRequest) -> HttpResponse:
+    """Today's offer, chosen once: logging counts against it until changed (for this session and day)."""
+    venue = _counter_venue(request)
+    raw = request.POST.get("offer", "")
+    try:
+        chosen = int(raw) if raw else 0
+    except ValueError:
+        chosen = -1
+    if chosen == 0 or any(o.pk == chosen for o in venue_selectors.counter_offers(venue, timezone.localdate())):
+        request.session[SESSION_OFFER] = {"venue": venue.pk, "offer": chosen, "day": str(timezone.localdate())}
+    else:
+        messages.error(request, _("That offer cannot be logged today. Choose another one."))
+    return redirect("venues:counter")
+
+
+@login_required
+@require_POST
 def check(request: HttpRequest) -> HttpResponse:
     """Check one exact card number (typed, scanned or read from a QR code) at this venue."""
     venue = _counter_venue(request)
@@ -243,10 +319,11 @@ def check(request: HttpRequest) -> HttpResponse:
     else:
         result_ctx = _result_context(result)
         if result.valid and not wants_json:
-            log_form = _log_form_for(venue, result, day)
+            log_form = _log_form_for(request, venue, result, day)
+            result_ctx["course_default"] = log_form.initial["kind"] == Use.Kind.COURSE
     if wants_json:
         valid = result_ctx["valid"] and result is not None
-        return JsonResponse(_check_payload(result_ctx, venue, result if valid else None, day),
+        return JsonResponse(_check_payload(request, result_ctx, venue, result if valid else None, day),
                             status=status)
     return _render_counter(request, venue, status=status, result=result_ctx, log_form=log_form)
 
@@ -289,8 +366,16 @@ def log(request: HttpRequest) -> HttpResponse:
                                        "display_number": numbers.display(form.cleaned_data["number"]),
                                        "kind": Card.Kind.COMMUNITY if community else Card.Kind.PERSONAL})
     message = _use_summary(use)
+    places_left = None
+    if use.offer_id:  # one primary-key read, only when the use counts against an offer
+        quota, used = Offer.objects.filter(pk=use.offer_id).values_list("quota", "used_count").get()
+        if quota is not None:
+            places_left = max(quota - used, 0)
+            message = f"{message} " + ngettext("%(n)s place left.", "%(n)s places left.", places_left) % {
+                "n": places_left}
     if wants_json:
-        return JsonResponse({"ok": True, "use": use.pk, "message": message, "row": _today_row(use)}, status=201)
+        return JsonResponse({"ok": True, "use": use.pk, "message": message, "row": _today_row(use),
+                             "offer": use.offer_id, "places_left": places_left}, status=201)
     messages.success(request, message)
     return redirect("venues:counter")
 

@@ -15,9 +15,9 @@ from django.test import Client
 from django.utils import translation
 
 from cards import numbers
-from cards.models import Card, Use
+from cards.models import Card, CardCheck, Use
 from core.errors import MESSAGES
-from devdata.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE
+from devdata.demo import DEMO_CARDS, OPISTO, SAVONLINNA_VENUE, VAPRIIKKI_OFFER
 from kaikukanta.tests.browser import CHROMIUM, CHROMIUM_ARGS, watch_csp
 
 TIMEOUT_MS = 10_000
@@ -199,7 +199,7 @@ def test_opisto_logs_a_course_place_and_refuses_children_on_it(counter_page):
     page.keyboard.press("Control+A")
     page.keyboard.type("1")
     _tab_to(page, "input[name=kind]")
-    page.keyboard.press("ArrowRight")
+    # Issue 11: at a venue for courses the kind starts as a course place (it took an ArrowRight before).
     assert _active(page, "el.value === 'course' && el.checked")
     _tab_to(page, ".log-details button[type=submit]")
     page.keyboard.press("Enter")
@@ -290,3 +290,75 @@ def test_camera_button_reads_the_qr_code_url_with_the_vendored_reader(browser, l
         context.close()
     finally:
         camera.close()
+
+
+# --- issue 11: today's offer first, a course place first at a venue for courses, a typo is not a refusal -------
+
+
+def test_vapriikki_chooses_the_40_place_offer_once_and_enter_counts_against_it(counter_page):
+    from venues.models import Offer
+
+    page = counter_page("kohde-vapriikki")
+    offer = Offer.objects.get(title=VAPRIIKKI_OFFER)
+    assert offer.quota == 40
+    Offer.objects.filter(pk=offer.pk).update(used_count=0)  # the demo's own uses aside: a fresh evening
+    page.reload()
+    assert "Choose today's offer first" in page.locator("#offer-status").inner_text()
+
+    # "o" (outside a text field) goes to today's offer; choose it once with the keyboard.
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("o")
+    assert _active(page, "el.id === 'id_today_offer'")
+    page.locator("#id_today_offer").select_option(str(offer.pk))
+    page.keyboard.press("Tab")
+    assert _active(page, "el.id === 'offer-submit'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#offer-places").inner_text() == "40 places left"
+
+    # Three cards, each logged by Enter alone (the community card with a group of one).
+    for key in ("tampere_valid", "tampere_children", "tampere_community"):
+        _check(page, DEMO_CARDS[key])
+        assert _verdict(page) == "✓ Valid"
+        if key == "tampere_community":
+            page.keyboard.type("1")
+        page.keyboard.press("Enter")
+        _wait_logged(page)
+        assert _focus_is_in_number_field(page)
+    offer.refresh_from_db()
+    assert offer.used_count == 3
+    assert page.locator("#offer-places").inner_text() == "37 places left"
+    assert Use.objects.filter(offer=offer).count() >= 3
+    page.reload()
+    assert page.locator("#offer-places").inner_text() == "37 places left"  # the choice stays for the session
+
+
+def test_opisto_logs_a_course_place_by_enter_and_shows_no_children(counter_page):
+    page = counter_page("kohde-opisto")
+    holder = DEMO_CARDS["tampere_children"]
+    before = _uses(holder, OPISTO)
+    _check(page, holder)
+    assert _verdict(page) == "✓ Valid"
+    assert page.locator("#result-status .children-allowed").count() == 0
+    assert "Children" not in page.locator("#result-status").inner_text()
+    assert page.locator("#log-form .log-button").inner_text() == "Log course place"
+    page.keyboard.press("Enter")
+    assert _wait_logged(page).startswith("✓ Logged a course place for ")
+    assert _uses(holder, OPISTO) == [*before, ("course", 0)]
+
+
+def test_a_mistyped_number_shows_check_the_number_and_checks_no_card(counter_page):
+    page = counter_page("kohde-vapriikki")
+    valid = DEMO_CARDS["tampere_valid"]
+    mistyped = valid[:-1] + ("2" if valid[-1] != "2" else "3")
+    against_a_card = CardCheck.objects.filter(card__isnull=False).count()
+    _check(page, mistyped)
+    panel = page.locator("#result-status .check-panel")
+    assert _verdict(page) == "✎ Check the number"
+    assert "is-mistyped" in panel.get_attribute("class")
+    assert "is-refused" not in panel.get_attribute("class")
+    assert page.locator("#result-status").get_attribute("aria-live") == "assertive"
+    assert page.locator("#result-status .advice").inner_text().startswith("Tell the client:")
+    assert CardCheck.objects.filter(card__isnull=False).count() == against_a_card
+    assert CardCheck.objects.latest("pk").result == "card_number_invalid"
+    assert CardCheck.objects.latest("pk").card_id is None

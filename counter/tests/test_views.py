@@ -14,6 +14,7 @@ from cards import numbers
 from cards.models import Card, CardCheck, Use
 from cards.tests.factories import CardFactory, CommunityCardFactory, UseFactory
 from core.errors import MESSAGES
+from counter import views
 from counter.selectors import mask_number
 from regions.tests.factories import RegionFactory, UserFactory
 from venues.models import Category, Offer
@@ -640,3 +641,73 @@ def test_a_check_and_a_log_take_a_fixed_small_number_of_statements(client_staff,
     # the card's first use is already known)
     assert [t for t in tables(log) if not t.startswith(("SAVEPOINT", "RELEASE"))] == [
         "auth_user", "regions_regionmembership", "venues_venue", "cards_card", "cards_use"]
+
+
+# --- issue 11: today's offer chosen once, a course place first at a venue for courses, a typo is not a refusal
+
+
+def test_the_chosen_offer_stays_for_the_session_and_logging_counts_against_it(client_staff, card, venue):
+    offer = OfferFactory(venue=venue, title="Näyttely", quota=40)
+    page = client_staff.get(reverse("venues:counter")).content.decode()
+    assert "Choose today&#x27;s offer first" in page or "Choose today's offer first" in page
+    assert client_staff.post(reverse("venues:select_offer"), {"offer": str(offer.pk)}).status_code == 302
+    page = client_staff.get(reverse("venues:counter")).content.decode()
+    assert f'<option value="{offer.pk}" data-kind="{offer.kind}" selected>' in page
+    assert '<span id="offer-places" data-places-left="40">40 places left</span>' in page
+    checked = client_staff.post(reverse("venues:check"), {"number": card.number}, **JSON).json()
+    assert checked["log_defaults"] == {"offer": offer.pk, "kind": "ticket"}
+    logged = _log(client_staff, card.number, offer=str(offer.pk), key="a").json()
+    assert (logged["offer"], logged["places_left"]) == (offer.pk, 39)
+    assert logged["message"].endswith(" 39 places left.")
+    offer.refresh_from_db()
+    assert offer.used_count == 1
+    # Without JavaScript the log form starts with the chosen offer selected.
+    html = client_staff.post(reverse("venues:check"), {"number": card.number}).content.decode()
+    assert f'<option value="{offer.pk}" selected data-kind="{offer.kind}">' in html.split('id="log-form"')[1]
+
+
+def test_no_specific_offer_is_a_choice_and_another_venues_offer_is_not(client_staff, card, venue, region):
+    OfferFactory(venue=venue, quota=40)
+    other = OfferFactory(venue=VenueFactory(region=region), quota=5)
+    client_staff.post(reverse("venues:select_offer"), {"offer": str(other.pk)})
+    assert "counter_offer" not in client_staff.session
+    client_staff.post(reverse("venues:select_offer"), {"offer": ""})
+    assert client_staff.session["counter_offer"]["offer"] == 0
+    checked = client_staff.post(reverse("venues:check"), {"number": card.number}, **JSON).json()
+    assert checked["log_defaults"] == {"offer": None, "kind": "ticket"}
+    assert "Choose today" not in client_staff.get(reverse("venues:counter")).content.decode()
+
+
+def test_a_venue_for_courses_logs_a_course_place_first_and_shows_no_children(client, course_venue, card):
+    client.force_login(VenueMembershipFactory(venue=course_venue).user)
+    checked = client.post(reverse("venues:check"), {"number": card.number}, **JSON).json()
+    assert checked["course_default"] is True
+    assert checked["log_defaults"] == {"offer": None, "kind": "course"}
+    html = client.post(reverse("venues:check"), {"number": card.number}).content.decode()
+    assert "Children allowed" not in html.split('id="result-status"')[1].split("</section>")[0]
+    assert ">Log course place</button>" in html
+    assert 'value="course" required id="log_kind_1" checked' in html or (
+        'value="course"' in html and "checked" in html.split('value="course"')[1].split(">")[0])
+
+
+def test_a_mistyped_number_is_check_the_number_not_a_refusal_and_no_card_is_checked(client_staff, card):
+    mistyped = card.number[:-1] + ("2" if card.number[-1] != "2" else "3")
+    data = client_staff.post(reverse("venues:check"), {"number": mistyped}, **JSON).json()
+    assert (data["valid"], data["code"], data["mistyped"]) == (False, "card_number_invalid", True)
+    assert data["advice"] == str(views.ADVICE["card_number_invalid"])
+    assert data["log"] is None
+    html = client_staff.post(reverse("venues:check"), {"number": mistyped}).content.decode()
+    assert "is-mistyped" in html
+    assert "is-refused" not in html
+    assert "Check the number</span>" in html
+    assert CardCheck.objects.filter(card__isnull=False).count() == 0
+    assert list(CardCheck.objects.values_list("result", flat=True)) == ["card_number_invalid"] * 2
+    assert Use.objects.count() == 0
+
+
+def test_every_refusal_of_a_check_tells_the_staff_what_to_say(client_staff):
+    from cards.services import LOOKUP_FAILURES
+
+    assert set(LOOKUP_FAILURES) | {"quota_exhausted", "throttled"} <= set(views.ADVICE)
+    data = client_staff.post(reverse("venues:check"), {"number": "TAMPERE99" + "X"}, **JSON).json()
+    assert data["advice"] == str(views.ADVICE[data["code"]]) != ""

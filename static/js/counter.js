@@ -76,11 +76,11 @@
     return document.getElementById(id).content.firstElementChild.cloneNode(true);
   }
 
-  var ICONS = { valid: "\u2713", refused: "\u2717", throttled: "\u23F8" };
+  var ICONS = { valid: "\u2713", refused: "\u2717", throttled: "\u23F8", mistyped: "\u270E" };
 
   /* The valid/refused panel: colour, icon and words, the reason in plain words, the card's facts. */
   function renderPanel(data) {
-    var state = data.valid ? "valid" : (data.throttled ? "throttled" : "refused");
+    var state = data.valid ? "valid" : (data.throttled ? "throttled" : (data.mistyped ? "mistyped" : "refused"));
     var panel = fromTemplate("tpl-result");
     panel.classList.add("is-" + state);
     panel.dataset.valid = data.valid ? "true" : "false";
@@ -89,11 +89,13 @@
     panel.querySelector(".verdict-text").textContent = root.dataset["msg" + state.charAt(0).toUpperCase() + state.slice(1)];
     var reason = panel.querySelector(".reason");
     if (data.valid) { reason.remove(); } else { reason.textContent = data.message || ""; }
+    var advice = panel.querySelector(".advice");
+    if (data.valid || !data.advice) { advice.remove(); } else { advice.querySelector(".advice-text").textContent = data.advice; }
     panel.querySelectorAll("[data-field]").forEach(function (group) {
       var name = group.dataset.field;
       var value = data[name];
       var wrongKind = group.dataset.kind && group.dataset.kind !== data.kind;
-      if ((name === "children_allowed" && (!data.valid || wrongKind)) || value === null || value === undefined ||
+      if ((name === "children_allowed" && (!data.valid || wrongKind || data.course_default)) || value === null || value === undefined ||
           value === "") {
         group.remove();
         return;
@@ -104,7 +106,7 @@
   }
 
   /* The log form for this card: the number and a fresh idempotency key, today's offers with places left. */
-  function renderLogForm(log) {
+  function renderLogForm(log, defaults) {
     var form = fromTemplate(log.community ? "tpl-log-community" : "tpl-log-personal");
     form.querySelector("input[name=number]").value = log.number;
     form.querySelector("input[name=idempotency_key]").value = log.idempotency_key;
@@ -117,6 +119,13 @@
         select.add(option);
       });
       select.closest(".offer-field").hidden = log.offers.length === 0;
+      select.value = defaults.offer ? String(defaults.offer) : "";  // today's chosen offer
+    }
+    var radio = form.querySelector("input[name=kind][value=" + (defaults.kind === "course" ? "course" : "ticket") + "]");
+    if (radio) { radio.checked = true; }
+    var button = form.querySelector(".log-button");
+    if (button && !log.community) {
+      button.textContent = defaults.kind === "course" ? root.dataset.msgLogCourse : root.dataset.msgLogTicket;
     }
     actionsBox.replaceChildren(form);
     return form;
@@ -164,7 +173,7 @@
       var data = answer.data;
       renderPanel(data);
       actionsBox.innerHTML = "";
-      var logForm = data.valid && data.log ? renderLogForm(data.log) : null;
+      var logForm = data.valid && data.log ? renderLogForm(data.log, data.log_defaults || {}) : null;
       if (logForm) {
         var target = logForm.dataset.community === "1"
           ? logForm.querySelector("input[name=group_size]")
@@ -174,6 +183,29 @@
         focusNumber(false);  // selected: the next scan or keystroke replaces it
       }
     }).catch(showNetworkError);
+  });
+
+  // --- today's offer ---------------------------------------------------------------------------
+
+  var offerSelect = document.getElementById("id_today_offer");
+  var placesLeft = document.getElementById("offer-places");
+
+  /* After a log against today's offer, the header shows the places left (the server's count). */
+  function updatePlacesLeft(data) {
+    if (!placesLeft || data.places_left === null || data.places_left === undefined) { return; }
+    var choice = offerSelect && offerSelect.value;
+    if (!choice || String(data.offer) !== choice) { return; }
+    placesLeft.dataset.placesLeft = String(data.places_left);
+    placesLeft.textContent = placesLeft.textContent.replace(/\d+/, String(data.places_left));
+  }
+
+  /* "o" (outside a text field) goes to today's offer, to change it. */
+  document.addEventListener("keydown", function (event) {
+    if (!offerSelect || event.defaultPrevented || event.key !== "o" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
+    event.preventDefault();
+    offerSelect.focus();
   });
 
   // --- log -----------------------------------------------------------------------------------
@@ -203,6 +235,7 @@
       if (!data.ok) { showLogError(form, data); return; }
       confirmation.textContent = "✓ " + data.message;
       if (data.row) { addTodayRow(data.row); }
+      updatePlacesLeft(data);
       clearResult();
       focusNumber(true);
     }).catch(function () {
