@@ -121,6 +121,10 @@ class NationalSettings(models.Model):
     cancel_window_days = models.PositiveIntegerField(_("cancellation window (days)"), default=14)
     late_entry_days = models.PositiveIntegerField(_("late-entry window (days)"), default=30)
     retention_days = models.PositiveIntegerField(_("retention after expiry (days)"), default=730)
+    unusual_uses_per_week = models.PositiveSmallIntegerField(
+        _("unusual uses per week"), default=5,
+        help_text=_("A card with more uses than this in one week is listed for the regional contact to look at."),
+    )
 
     CACHE_KEY = "national-settings:1"
     CACHE_SECONDS = 300
