@@ -56,6 +56,20 @@ class Office(ActivePeriod, models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     active_from = models.DateField(_("active from"))
     active_until = models.DateField(_("active until"), null=True, blank=True)
+    # What the public region page shows under "where to get the card": only offices that choose to be listed, with
+    # the contact they give (never ``email``, which is the office's own address for the network). The same fields
+    # as a venue's (venues.Venue).
+    public_listing = models.BooleanField(
+        _("listed publicly"), default=False,
+        help_text=_("Shown on the public region page as a place where people can get the card."),
+    )
+    public_contact = models.TextField(
+        _("public contact"), blank=True, max_length=1000,
+        help_text=_("How people get a card here: who may ask, opening hours, whether to book a time."),
+    )
+    public_phone = models.CharField(_("public phone"), max_length=30, blank=True)
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    public_url = models.URLField(_("public web page"), blank=True)
 
     objects = OfficeQuerySet.as_manager()
 

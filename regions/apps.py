@@ -9,8 +9,12 @@ class RegionsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import NationalSettings, Region, RegionMembership
+        from .models import Municipality, NationalSettings, Region, RegionContactPerson, RegionMembership
 
         auditlog.register(Region)
         auditlog.register(NationalSettings)
         auditlog.register(RegionMembership)
+        auditlog.register(RegionContactPerson)
+        # Which network a municipality belongs to is ours (the coordinator's region page); names and populations
+        # come from the official list (load_municipalities) and are not audited.
+        auditlog.register(Municipality, include_fields=["region"])

@@ -45,6 +45,10 @@ class Region(ActivePeriod, models.Model):
     period_start, period_end = "active_from", "active_until"
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    pilot = models.BooleanField(
+        _("pilot"), default=False,
+        help_text=_("A pilot runs for a fixed period (it has an end date); a permanent network runs from a date on."),
+    )
     active_from = models.DateField(_("active from"))
     active_until = models.DateField(_("active until"), null=True, blank=True, help_text=_("Empty = permanent."))
     local_only = models.BooleanField(
@@ -67,6 +71,9 @@ class Region(ActivePeriod, models.Model):
             models.CheckConstraint(
                 condition=Q(active_until__isnull=True) | Q(active_until__gte=models.F("active_from")),
                 name="region_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(pilot=False) | Q(active_until__isnull=False), name="region_pilot_has_end"
             ),
         ]
 
@@ -107,20 +114,75 @@ class Municipality(models.Model):
         return self.name_sv if get_language() == "sv" and self.name_sv else self.name_fi
 
 
+class RegionContactPerson(models.Model):
+    """One of a region's two named contact persons (vastuuhenkilö), shown on the public region page: one from the
+    culture side, one from the social and health side. Public contact details only, chosen by the region."""
+
+    class Side(models.TextChoices):
+        CULTURE = "culture", _("culture")
+        SOCIAL = "social", _("social and health services")
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE,
+                               related_name="contact_persons")
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["region", "side"]
+        verbose_name = _("regional contact person")
+        verbose_name_plural = _("regional contact persons")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "side"], name="one_contact_person_per_side"),
+            models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="contact_person_reachable"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_side_display()})"
+
+
 _local_settings: dict = {}  # {"held": (valid until (monotonic), NationalSettings)}, per process
 
 
 class NationalSettings(models.Model):
     """The single row of national rule parameters (child age limit, windows, retention…)."""
 
-    child_age_limit = models.PositiveSmallIntegerField(_("child age limit"), default=18)
-    holder_min_age = models.PositiveSmallIntegerField(_("holder minimum age"), default=16)
-    group_min = models.PositiveSmallIntegerField(_("community group minimum"), default=2)
-    group_max = models.PositiveSmallIntegerField(_("community group maximum"), default=5)
-    default_validity_days = models.PositiveIntegerField(_("default validity (days)"), default=365)
-    cancel_window_days = models.PositiveIntegerField(_("cancellation window (days)"), default=14)
-    late_entry_days = models.PositiveIntegerField(_("late-entry window (days)"), default=30)
-    retention_days = models.PositiveIntegerField(_("retention after expiry (days)"), default=730)
+    child_age_limit = models.PositiveSmallIntegerField(
+        _("child age limit"), default=18,
+        help_text=_("A cardholder's own children and grandchildren younger than this get free tickets with them (R5)."),
+    )
+    holder_min_age = models.PositiveSmallIntegerField(
+        _("holder minimum age"), default=16,
+        help_text=_("A card is issued to a person who is at least this old or turns this age this year (R1)."),
+    )
+    group_min = models.PositiveSmallIntegerField(
+        _("community group minimum"), default=2,
+        help_text=_("The smallest group a community card's user accompanies as a group (R6); one person alone is "
+                    "always allowed."),
+    )
+    group_max = models.PositiveSmallIntegerField(
+        _("community group maximum"), default=5,
+        help_text=_("The largest group a community card's user accompanies (R6)."),
+    )
+    default_validity_days = models.PositiveIntegerField(
+        _("default validity (days)"), default=365,
+        help_text=_("How long a new or renewed card is valid, unless its region sets its own validity (R3)."),
+    )
+    cancel_window_days = models.PositiveIntegerField(
+        _("cancellation window (days)"), default=14,
+        help_text=_("For how many days after a use the venue may still cancel it (R11)."),
+    )
+    late_entry_days = models.PositiveIntegerField(
+        _("late-entry window (days)"), default=30,
+        help_text=_("How old a paper-logged use may be when it is entered afterwards (R11)."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("retention after expiry (days)"), default=730,
+        help_text=_("After how many days an expired or inactive card is reduced to statistics (R13)."),
+    )
     unusual_uses_per_week = models.PositiveSmallIntegerField(
         _("unusual uses per week"), default=5,
         help_text=_("A card with more uses than this in one week is listed for the regional contact to look at."),

@@ -77,6 +77,21 @@ class Venue(ActivePeriod, models.Model):
     website = models.URLField(_("website"), blank=True)
     active_from = models.DateField(_("active from"))
     active_until = models.DateField(_("active until"), null=True, blank=True)
+    # What the public pages show (the catalogue, the region page): whether the venue is listed, and how people reach
+    # it about Kaikukortti tickets. The same fields as an office's (distributors.Office).
+    public_listing = models.BooleanField(
+        _("listed publicly"), default=True,
+        help_text=_("Shown in the public list of places where the card works while the venue is active."),
+    )
+    public_contact = models.TextField(
+        _("public contact"), blank=True, max_length=1000,
+        help_text=_("How to get Kaikukortti tickets or places: box office, opening hours, what to say when booking."),
+    )
+    public_phone = models.CharField(_("public phone"), max_length=30, blank=True)
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    public_url = models.URLField(
+        _("public contact page"), blank=True, help_text=_("A page about tickets or contact, if not the website.")
+    )
 
     objects = VenueQuerySet.as_manager()
 
