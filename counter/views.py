@@ -203,7 +203,7 @@ def _use_summary(use: Use) -> str:
         text = _("Logged a ticket for %(number)s.") % {"number": number}
     if use.used_on != timezone.localdate():
         text = f"{text} " + _("Date of the visit: %(date)s.") % {"date": formats.date_format(use.used_on,
-                                                                                              "SHORT_DATE_FORMAT")}
+                                                                                              "j.n.Y")}
     return text
 
 
@@ -218,7 +218,7 @@ def _check_payload(request: HttpRequest, result_ctx: dict, venue: Venue, result:
     payload.update({
         "number": result_ctx["display_number"],
         "valid_until": valid_until.isoformat() if valid_until else None,
-        "valid_until_display": formats.date_format(valid_until, "SHORT_DATE_FORMAT") if valid_until else "",
+        "valid_until_display": formats.date_format(valid_until, "j.n.Y") if valid_until else "",
         "throttled": bool(result_ctx.get("throttled")),
         "log": None,
     })
@@ -244,7 +244,7 @@ def _today_row(use: Use) -> dict:
         "id": use.pk,
         "time": formats.time_format(timezone.localtime(use.logged_at), "H:i"),
         "visit_on": "" if use.used_on == today else _("visit on %(date)s") % {
-            "date": formats.date_format(use.used_on, "SHORT_DATE_FORMAT")},
+            "date": formats.date_format(use.used_on, "j.n.Y")},
         "number": selectors.mask_number(use.card.number),
         "use": selectors.use_description(use),
         "offer": use.offer.title if use.offer_id else "",
@@ -429,7 +429,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Cancelled the use of %(number)s on %(date)s.") % {
                 "number": selectors.mask_number(use.card.number),
-                "date": formats.date_format(use.used_on, "SHORT_DATE_FORMAT"),
+                "date": formats.date_format(use.used_on, "j.n.Y"),
             })
         return redirect(next_url)
     if next_url != reverse("venues:counter"):

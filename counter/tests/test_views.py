@@ -140,7 +140,7 @@ def test_check_valid_personal_card_answers_with_the_panel_and_the_log_form(clien
     assert data["children_allowed"] == 2
     assert data["region"] == "Tampere"
     assert data["kind_label"] == "personal card"
-    assert data["valid_until_display"] == formats.date_format(card.valid_until, "SHORT_DATE_FORMAT")
+    assert data["valid_until_display"] == formats.date_format(card.valid_until, "j.n.Y")
     assert data["throttled"] is False
     assert data["log"] == {"number": card.number, "community": False, "idempotency_key": data["log"]["idempotency_key"],
                            "offers": []}
