@@ -12,6 +12,7 @@ urlpatterns = [
     path("counter/check/", views.check, name="check"),
     path("counter/log/", views.log, name="log"),
     path("counter/late/", views.late_entry, name="late_entry"),
+    path("counter/sw.js", views.worker, name="counter_worker"),  # its address decides its scope: the counter
     path("uses/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("uses/", views.uses, name="uses"),
     path("uses/export.csv", views.uses_export, name="uses_export"),

@@ -12,17 +12,19 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cards import numbers
 from cards.models import Card, Use
@@ -328,11 +330,33 @@ def check(request: HttpRequest) -> HttpResponse:
     return _render_counter(request, venue, status=status, result=result_ctx, log_form=log_form)
 
 
+def _taken_offline(request: HttpRequest, venue: Venue) -> tuple[Venue, datetime.date | None]:
+    """A use kept in the browser while the network was down (static/js/counter-offline.js) says where and when it
+    was taken (``venue``, ``taken_at``): it is logged at that venue, whatever the session's venue is now, and on its
+    own day, so one from an earlier day is a late entry (cards.services); a clock ahead of the server's counts as
+    today. A plain log says neither: the session's venue, today."""
+    if "taken_at" not in request.POST:
+        return venue, None
+    posted = request.POST.get("venue", "")
+    if posted != str(venue.pk):
+        # Another of the user's venues; 404 for a venue not (any more) theirs.
+        venue = venue_selectors.staff_venue(request.user, int(posted) if posted.isdigit() else None)
+    try:
+        taken_at = parse_datetime(request.POST["taken_at"])
+    except ValueError:
+        taken_at = None
+    if taken_at is None:
+        raise Http404("taken_at is not a date and time")
+    if timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at)
+    return venue, min(timezone.localdate(taken_at), timezone.localdate())
+
+
 @login_required
 @require_POST
 def log(request: HttpRequest) -> HttpResponse:
     """Log the use of the card just checked: by default one ticket, no children."""
-    venue = _counter_venue(request)
+    venue, used_on = _taken_offline(request, _counter_venue(request))
     community = request.POST.get("community") == "1"
     form = LogForm(request.POST, venue=venue, community=community)
     wants_json = _wants_json(request)
@@ -344,7 +368,7 @@ def log(request: HttpRequest) -> HttpResponse:
         messages.error(request, message)
         return redirect("venues:counter")
     try:
-        use = use_log(user=request.user, venue=venue, number=form.cleaned_data["number"],
+        use = use_log(user=request.user, venue=venue, number=form.cleaned_data["number"], used_on=used_on,
                       channel=Use.Channel.COUNTER, **form.use_kwargs())
     except DomainError as exc:
         if exc.code == "not_allowed":
@@ -378,6 +402,17 @@ def log(request: HttpRequest) -> HttpResponse:
                              "offer": use.offer_id, "places_left": places_left}, status=201)
     messages.success(request, message)
     return redirect("venues:counter")
+
+
+@require_safe
+def worker(request: HttpRequest) -> HttpResponse:
+    """The counter's service worker (static/js/sw.js) from /venues/counter/sw.js, so that its scope is the counter's
+    pages (a script under /static/ could only control /static/). No secrets in it, so no sign-in: the browser checks
+    it for updates on its own. ``no-cache``: a new version is picked up on the next visit."""
+    with open(finders.find("js/sw.js"), "rb") as source:
+        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required
