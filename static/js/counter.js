@@ -156,6 +156,17 @@
     if (todayEmpty) { todayEmpty.hidden = true; }
   }
 
+  /* No answer from the server: static/js/counter-offline.js takes over (log without checking) when it cancels this
+   * event; it also adds the uses it sends later to today's log ("counter:logged"). */
+  function unreachable(detail) {
+    return !root.dispatchEvent(new CustomEvent("counter:unreachable", { cancelable: true, detail: detail }));
+  }
+
+  root.addEventListener("counter:logged", function (event) {
+    if (event.detail.row) { addTodayRow(event.detail.row); }
+    updatePlacesLeft(event.detail);
+  });
+
   // --- check ---------------------------------------------------------------------------------
 
   checkForm.addEventListener("submit", function (event) {
@@ -182,7 +193,11 @@
       } else {
         focusNumber(false);  // selected: the next scan or keystroke replaces it
       }
-    }).catch(showNetworkError);
+    }).catch(function () {
+      if (!unreachable({ number: numberInput.value })) { showNetworkError(); return; }
+      busy = false;
+      statusBox.classList.remove("pending");
+    });
   });
 
   // --- today's offer ---------------------------------------------------------------------------
@@ -240,6 +255,7 @@
       focusNumber(true);
     }).catch(function () {
       busy = false;
+      if (unreachable({ form: form })) { clearResult(); focusNumber(true); return; }  // kept, to be sent later
       showLogError(form, {});
     });
   });
