@@ -70,6 +70,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml of the public pages (public/sitemaps.py)
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",

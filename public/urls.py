@@ -13,3 +13,14 @@ mobile_card_patterns = [
     path("m/<str:token>/status.json", views.mobile_status, name="mobile_status"),
     path("m/<str:token>/manifest.webmanifest", views.mobile_manifest, name="mobile_manifest"),
 ]
+
+# The public service's pages, mounted by the project's urls.py under a language prefix (i18n_patterns): /fi/, /sv/
+# and /en/ + these paths, in the ``public:`` namespace. The language is part of the address, so a shared link opens
+# in the language it was copied in. New public pages (catalogue, region pages, figures…) go here, and into
+# public/sitemaps.py.
+public_patterns = [
+    path("", views.home_page, name="home"),
+    path("selkokieli/", views.plain_language, name="plain_language"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+]

@@ -1,25 +1,34 @@
-"""Pages for the public, served without sign-in: today the holder's mobile card, its status, manifest and
-service worker. They read through the cards selectors and never write."""
+"""Pages for the public, served without sign-in: the public home (what the card is, who gets it, how to use it), the
+plain-language Finnish page, the accessibility statement and the privacy notice, robots.txt; the holder's mobile card,
+its status, manifest and service worker. They read through the selectors and settings of the apps below and never
+write."""
 
+import datetime
 import hashlib
 import json
 import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from cards import selectors
 from cards.mobile import card_is_live
 from cards.models import Card
 from cards.pdf import code39_svg, qr_svg
+from core import views as core_views
+from regions.models import NationalSettings
+
+from . import contacts
 
 
 def _mobile_headers(response, *, cache: bool = True):
@@ -114,3 +123,79 @@ def service_worker(request):
 @require_GET
 def mobile_scope(request):
     raise Http404
+
+
+# --- the public service's pages (/, /fi/ /sv/ /en/ …) -------------------------------------------------------------
+
+# When the statements were last checked against the service; change it whenever their content changes.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 29)
+PRIVACY_NOTICE_DATE = datetime.date(2026, 11, 29)
+
+
+@require_safe
+def home(request):
+    """``/``: signed-in staff go on to their work page as before (core.views.home); everybody else gets the public
+    home in the language of their cookie or browser, Finnish by default. The same page lives at /fi/, /sv/ and /en/
+    for sharing, and this one names the one in its language as canonical."""
+    if request.user.is_authenticated:
+        return core_views.home(request)
+    return home_page(request)
+
+
+@require_safe
+def home_page(request):
+    return render(request, "public/home.html", {
+        "rules": NationalSettings.current(), "national_website": contacts.NATIONAL_WEBSITE,
+    })
+
+
+@require_safe
+def plain_language(request):
+    """Selkokieli is Finnish: in another language the address leads to that language's home page (what someone
+    who switches the language on this page wants)."""
+    if translation.get_language() != "fi":
+        return redirect("public:home")
+    return render(request, "public/plain_language.html", {
+        "rules": NationalSettings.current(), "page_languages": ["fi"],
+    })
+
+
+@require_safe
+def accessibility(request):
+    return render(request, "public/accessibility.html", {
+        "statement_date": ACCESSIBILITY_STATEMENT_DATE, "contact": contacts.REGISTRY_CONTACT,
+    })
+
+
+@require_safe
+def privacy(request):
+    return render(request, "public/privacy.html", {
+        "rules": NationalSettings.current(), "notice_date": PRIVACY_NOTICE_DATE,
+        "contact": contacts.REGISTRY_CONTACT, "controller": contacts.CONTROLLER,
+    })
+
+
+# Staff areas are no business of a search engine (they answer the sign-in page anyway); the public pages are listed
+# in the sitemap.
+ROBOTS_DISALLOW = ["/accounts/", "/admin/", "/api/", "/cards/", "/i18n/", "/invitations/", "/offices/", "/profile/",
+                   "/reports/", "/staff/", "/venues/"]
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
+             f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('sitemap')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def set_language(request):
+    """Django's set_language, resolving ``next`` in its own language first.
+
+    ``translate_url`` (which turns /fi/privacy/ into /sv/privacy/) resolves the address with the *active* language's
+    prefix only, and the active language of this request is the cookie's or the browser's, not necessarily the
+    page's: someone reading /fi/… with an English browser would stay on the Finnish page. Activating the language of
+    ``next``'s prefix first makes the switch land on the same page in the chosen language."""
+    next_url = request.POST.get("next", request.GET.get("next"))
+    if next_url and (language := translation.get_language_from_path(urlsplit(next_url).path)):
+        translation.activate(language)
+    return i18n_views.set_language(request)
