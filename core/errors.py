@@ -68,6 +68,35 @@ MESSAGES = {
     "offer_quota_invalid": _("The number of Kaikukortti places must be at least 1, or empty for no limit."),
     "offer_quota_below_used": _("The number of places cannot be lower than the places already used."),
     "offer_kind_in_use": _("The kind of an offer cannot change after uses have been logged on it."),
+    # Running the networks (issue 12): regions, national settings, offices, venues and their public contacts.
+    "name_required": _("A name is required."),
+    "region_name_taken": _("A region with this name already exists."),
+    "period_start_required": _("Give the first day of the period."),
+    "pilot_end_required": _("A pilot needs an end date; a permanent network has none, or the day it closed."),
+    "validity_days_invalid": _(
+        "The default validity must be between %(min)s and %(max)s days, or empty for the national default."
+    ),
+    "valid_until_invalid": _("Cards cannot be valid only until a day before the region starts."),
+    "municipalities_required": _("Choose at least one municipality."),
+    "municipality_in_other_region": _(
+        "%(municipality)s already belongs to the region %(region)s. Remove it from that region first."
+    ),
+    "setting_out_of_range": _("The value must be between %(min)s and %(max)s."),
+    "group_range_invalid": _("The community group minimum cannot be larger than its maximum."),
+    "contact_name_required": _("Give the contact person's name."),
+    "contact_reachable_required": _("Give a phone number or an e-mail address, so that people can reach them."),
+    "phone_invalid": _("Enter a phone number with digits, spaces and hyphens, e.g. +358 40 123 4567."),
+    "url_invalid": _("Enter a web address that starts with https:// or http://."),
+    "public_contact_required": _(
+        "A listed office needs at least one public contact: a text, a phone number, an e-mail or a web address."
+    ),
+    "venue_name_taken": _("The region already has a venue with this name."),
+    "office_name_taken": _("The organisation already has an office with this name."),
+    "municipality_required": _("Choose the municipality."),
+    "municipality_not_in_region": _("The municipality does not belong to this region."),
+    "campaign_end_required": _("A pop-up venue's campaign needs an end date."),
+    "close_date_invalid": _("The last day must be yesterday or later, and within the current period."),
+    "already_closed": _("It has already closed."),
     # The API's JSON parser (core.api.base): a body nested deeper than any request of this API needs.
     "invalid_json": _("The JSON in the request body is nested too deeply."),
 }

@@ -17,10 +17,13 @@ ENTRIES = [
     ("distributor", "cards:list", _("Cards")),
     ("distributor", "cards:register", _("Register a card")),
     ("regional_contact", "reports:regional", _("Regional dashboard")),
+    ("regional_contact", "regions:regions", _("Region")),
     ("regional_contact", "distributors:offices", _("Offices")),
     ("regional_contact", "venues:venues", _("Venues")),
     ("regional_contact", "cards:list", _("Cards")),
     ("coordinator", "reports:national", _("National dashboard")),
+    ("coordinator", "regions:regions", _("Regions")),
+    ("coordinator", "regions:settings", _("National settings")),
     ("coordinator", "distributors:offices", _("Offices")),
     ("coordinator", "venues:venues", _("Venues")),
 ]

@@ -3,10 +3,10 @@
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Office, OfficeMembership
+from .models import Office, OfficeMembership, Organisation
 
 
-def office_list(*, user, q: str = "") -> QuerySet[Office]:
+def office_list(*, user, q: str = "", region_id: int | None = None) -> QuerySet[Office]:
     staff = (
         OfficeMembership.objects.open_ended().filter(office=OuterRef("pk"))
         .order_by().values("office").annotate(n=Count("pk")).values("n")
@@ -18,7 +18,15 @@ def office_list(*, user, q: str = "") -> QuerySet[Office]:
     )
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
     return qs.order_by("region__name", "name")
+
+
+def organisation_names() -> list[str]:
+    """Every organisation's name, for the office form's suggestions (organisations are not personal data and
+    offices of one welfare area or NGO in several regions share theirs)."""
+    return list(Organisation.objects.order_by("name").values_list("name", flat=True))
 
 
 def office_get(*, user, pk: int) -> Office:

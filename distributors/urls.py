@@ -9,5 +9,8 @@ app_name = "distributors"
 
 urlpatterns = [
     path("", views.office_list, name="offices"),
+    path("new/", views.office_create, name="office_create"),
     path("<int:pk>/", views.office_detail, name="office"),
+    path("<int:pk>/edit/", views.office_edit, name="office_edit"),
+    path("<int:pk>/close/", views.office_close, name="office_close"),
 ]

@@ -41,6 +41,7 @@ urlpatterns = [
                               "venues"))),
     path("cards/", include(([*cards.urls.urlpatterns, *public.urls.mobile_card_patterns], "cards"))),
     path("reports/", include("reports.urls")),
+    path("regions/", include("regions.urls")),
     path("api/v1/", include("kaikukanta.api")),
     path("api/schema/", SchemaView.as_view(), name="schema"),  # English, ?format=json|yaml (core.api.schema)
     # The split view loads its setup script from its own address (no inline script); only the page's own <style>

@@ -5,8 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleErrorsMixin
+from regions.forms import PublicContactForm, date_field, initial_of, url_is_valid
+from regions.models import Municipality, Region
 
-from .models import Offer, Venue
+from .models import Category, Offer, Venue
 
 
 class OfferForm(AccessibleErrorsMixin, forms.Form):
@@ -38,3 +40,54 @@ class OfferForm(AccessibleErrorsMixin, forms.Form):
 class VenueFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("All categories")), *Category.choices])
+
+
+class VenueForm(PublicContactForm):
+    """A venue of a region, or a pop-up venue (no region, a campaign period that ends). Parses only: the rules are
+    in venues.services."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=Category.choices,
+        help_text=_("The category decides the statistics group of its uses: culture, education, science or sport."),
+    )
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
+                                          required=False)
+    offers_courses = forms.BooleanField(
+        label=_("Offers course places"), required=False,
+        help_text=_("An adult-education centre or another venue whose counter logs course places (R7)."),
+    )
+    website = forms.CharField(label=_("Website"), required=False, max_length=200,
+                              widget=forms.TextInput(attrs={"type": "url", "autocomplete": "off"}))
+    active_from = date_field(_("First day"), required=False,
+                             help_text=_("From this day the venue's counter takes cards."))
+    active_until = date_field(_("Last day"), required=False,
+                              help_text=_("Empty = no end. To close the venue, use Close venue."))
+
+    ERROR_FIELDS = {**PublicContactForm.ERROR_FIELDS, "venue_name_taken": "name", "choice_invalid": "category",
+                    "campaign_end_required": "active_until", "url_invalid": "website"}
+
+    def __init__(self, *args, region: Region | None, venue: Venue | None = None, **kwargs):
+        if venue is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_of(venue, ("name", "category", "municipality", "offers_courses", "website",
+                                                   "active_from", "active_until", *self.PUBLIC_FIELDS))
+        elif "initial" not in kwargs:
+            kwargs["initial"] = {"public_listing": True}
+        super().__init__(*args, model=Venue, **kwargs)
+        municipalities = Municipality.objects.order_by("name_fi", "pk")
+        self.fields["municipality"].queryset = (municipalities.filter(region=region) if region is not None
+                                                else municipalities)
+        if region is None:  # a pop-up venue: its period is its campaign
+            self.fields["active_from"].label = _("Campaign starts")
+            self.fields["active_until"].label = _("Campaign ends")
+            self.fields["active_from"].help_text = _("From this day the pop-up venue takes cards.")
+            self.fields["active_until"].help_text = _("The campaign's last day. A pop-up venue always has one.")
+
+    def error_field(self, code: str) -> str | None:
+        """``url_invalid`` may be about the website or the contact page: the one whose value is no address."""
+        if code == "url_invalid" and not url_is_valid(self.cleaned_data.get("website", "")):
+            return "website"
+        return super().error_field(code)

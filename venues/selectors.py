@@ -5,6 +5,7 @@ The counter composes the venues and cards apps, so these selectors read ``cards.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
@@ -14,7 +15,7 @@ from django.http import Http404
 from core import rows
 from core.scopes import scope_for
 
-from .models import Offer, Venue, VenueMembership
+from .models import CATEGORY_GROUP, Category, Offer, Venue, VenueMembership
 from .permissions import may_act_for_venue
 
 
@@ -58,8 +59,9 @@ def counter_offers(venue: Venue, day: datetime.date, *, include_courses: bool = 
 # --- the venue network, for regional contacts and the coordinator -------------------------------
 
 
-def venue_list(*, user, q: str = "") -> QuerySet[Venue]:
-    """Venues of the user's scope with their current staff count, by region (pop-up venues last)."""
+def venue_list(*, user, q: str = "", region_id: int | None = None, category: str = "") -> QuerySet[Venue]:
+    """Venues of the user's scope with their current staff count, by region (pop-up venues last); optionally of one
+    region and one category."""
     staff = (
         VenueMembership.objects.open_ended().filter(venue=OuterRef("pk"))
         .order_by().values("venue").annotate(n=Count("pk")).values("n")
@@ -71,7 +73,36 @@ def venue_list(*, user, q: str = "") -> QuerySet[Venue]:
     )
     if q:
         qs = qs.filter(name__icontains=q)
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    if category:
+        qs = qs.filter(category=category)
     return qs.order_by(F("region__name").asc(nulls_last=True), "name", "pk")
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    value: str
+    label: str
+    group: str
+    group_label: str
+    venues: int
+    active: int
+
+
+def category_list(*, user, today: datetime.date) -> list[CategoryRow]:
+    """Every venue category with its statistics group and how many venues of the user's scope have it (all, and
+    active today). The list itself is the national classification in ``venues.models`` (see ``Category``)."""
+    counts = {
+        row["category"]: row for row in Venue.objects.visible_to(user).order_by().values("category").annotate(
+            total=Count("pk"), active=Count("pk", filter=Venue.active_q(today)))
+    }
+    return [
+        CategoryRow(value=value, label=str(label), group=CATEGORY_GROUP[value].value,
+                    group_label=str(CATEGORY_GROUP[value].label), venues=counts.get(value, {}).get("total", 0),
+                    active=counts.get(value, {}).get("active", 0))
+        for value, label in Category.choices
+    ]
 
 
 def venue_get(*, user, pk: int) -> Venue:

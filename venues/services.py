@@ -1,12 +1,18 @@
-"""Writes of the venues app: a venue's own offers (R10). Only that venue's staff publish and edit them."""
+"""Writes of the venues app: a venue's own offers (R10), which only that venue's staff publish and edit; and the
+venue network: regional contacts create, change and close their region's venues, the coordinator every venue and
+the pop-up venues with their campaign periods (R9)."""
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.errors import DomainError
+from regions.models import Municipality, Region
+from regions.permissions import manages_region, may_manage_regions
+from regions.services import clean_text, close_day_check, period_check, public_contact_check
 
-from .models import Offer, Venue
+from .models import Category, Offer, Venue
 from .permissions import may_act_for_venue
 
 MAX_QUOTA = 100_000
@@ -62,4 +68,103 @@ def offer_update(*, user, offer: Offer, title: str, kind: str, starts_on: dateti
             title, kind, starts_on, ends_on, quota
         )
         locked.save(update_fields=["title", "kind", "starts_on", "ends_on", "quota"])
+    return locked
+
+
+# --- the venue network: regional contacts and the coordinator ------------------------------------
+
+
+def _require_manager(user, region: Region | None) -> None:
+    """A region's venue: its contacts or the coordinator; a pop-up venue (no region): the coordinator."""
+    allowed = manages_region(user, region.pk) if region is not None else may_manage_regions(user)
+    if not allowed:
+        raise DomainError("not_allowed")
+
+
+def _venue_values(*, venue: Venue | None, region: Region | None, name: str, category: str,
+                  municipality: Municipality | None, active_from: datetime.date | None,
+                  active_until: datetime.date | None, website: str, public_contact: str, public_phone: str,
+                  public_email: str, public_url: str) -> dict:
+    field = Venue._meta.get_field
+    name = clean_text(name, field("name").max_length)
+    if not name:
+        raise DomainError("name_required")
+    same_name = Venue.objects.filter(region=region, name__iexact=name)
+    if venue is not None:
+        same_name = same_name.exclude(pk=venue.pk)
+    if same_name.exists():
+        raise DomainError("venue_name_taken")
+    if category not in Category.values:
+        raise DomainError("choice_invalid")
+    if municipality is None:
+        raise DomainError("municipality_required")
+    if region is not None and municipality.region_id != region.pk:
+        raise DomainError("municipality_not_in_region")
+    period_check(active_from, active_until)
+    if region is None and active_until is None:
+        raise DomainError("campaign_end_required")
+    public_phone, public_email, public_url = public_contact_check(phone=public_phone, email=public_email,
+                                                                  url=public_url)
+    _phone, _email, website = public_contact_check(url=website)
+    return {"name": name, "category": category, "municipality": municipality, "active_from": active_from,
+            "active_until": active_until, "website": website,
+            "public_contact": clean_text(public_contact, field("public_contact").max_length),
+            "public_phone": public_phone, "public_email": public_email, "public_url": public_url}
+
+
+def venue_create(*, user, region: Region | None, name: str, category: str, municipality: Municipality | None,
+                 offers_courses: bool, active_from: datetime.date | None, active_until: datetime.date | None = None,
+                 website: str = "", public_listing: bool = True, public_contact: str = "", public_phone: str = "",
+                 public_email: str = "", public_url: str = "") -> Venue:
+    """A region's contact adds a venue to their network; the coordinator adds a pop-up venue (``region`` None)
+    with its campaign period, which always ends (R8, R9)."""
+    _require_manager(user, region)
+    values = _venue_values(venue=None, region=region, name=name, category=category, municipality=municipality,
+                           active_from=active_from, active_until=active_until, website=website,
+                           public_contact=public_contact, public_phone=public_phone, public_email=public_email,
+                           public_url=public_url)
+    try:
+        with transaction.atomic():
+            return Venue.objects.create(region=region, is_popup=region is None, offers_courses=offers_courses,
+                                        public_listing=public_listing, **values)
+    except IntegrityError as exc:  # the same name saved at the same moment
+        raise DomainError("venue_name_taken") from exc
+
+
+def venue_update(*, user, venue: Venue, name: str, category: str, municipality: Municipality | None,
+                 offers_courses: bool, active_from: datetime.date | None, active_until: datetime.date | None = None,
+                 website: str = "", public_listing: bool = True, public_contact: str = "", public_phone: str = "",
+                 public_email: str = "", public_url: str = "") -> Venue:
+    """Change a venue's details, its period (a pop-up's campaign) and its public listing. The region stays: a
+    venue that moves to another network is a new venue there."""
+    _require_manager(user, venue.region)
+    values = _venue_values(venue=venue, region=venue.region, name=name, category=category, municipality=municipality,
+                           active_from=active_from, active_until=active_until, website=website,
+                           public_contact=public_contact, public_phone=public_phone, public_email=public_email,
+                           public_url=public_url)
+    values.update(offers_courses=offers_courses, public_listing=public_listing)
+    try:
+        with transaction.atomic():
+            locked = Venue.objects.select_for_update().get(pk=venue.pk)
+            changed = [key for key, value in values.items() if getattr(locked, key) != value]
+            for key in changed:
+                setattr(locked, key, values[key])
+            if changed:
+                locked.save(update_fields=changed)
+    except IntegrityError as exc:
+        raise DomainError("venue_name_taken") from exc
+    return locked
+
+
+def venue_close(*, user, venue: Venue, last_day: datetime.date, today: datetime.date | None = None) -> Venue:
+    """R9: the venue takes cards until the end of ``last_day``; from the next day its counter and the API refuse
+    every card with ``venue_inactive``. Closing "at once" is yesterday. Its uses, offers and staff stay."""
+    _require_manager(user, venue.region)
+    day = today or timezone.localdate()
+    with transaction.atomic():
+        locked = Venue.objects.select_for_update().get(pk=venue.pk)
+        close_day_check(active_from=locked.active_from, active_until=locked.active_until, last_day=last_day,
+                        today=day)
+        locked.active_until = last_day
+        locked.save(update_fields=["active_until"])
     return locked

@@ -9,15 +9,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from regions.forms import CloseForm
+from regions.models import Region
+from regions.permissions import may_manage_regions, may_see_regions
+from regions.selectors import managed_regions
 
 from . import selectors, services
-from .forms import OfferForm, VenueFilterForm
+from .forms import OfferForm, VenueFilterForm, VenueForm
 from .models import Offer, Venue
+from .permissions import may_manage_venue
 
 SESSION_VENUE = "counter_venue_id"
 PAGE_SIZE = 50
@@ -113,12 +118,16 @@ def _venue(user, pk: int) -> Venue:
 @require_GET
 def venue_list(request: HttpRequest) -> HttpResponse:
     form = VenueFilterForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.venue_list(user=request.user, q=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = form.cleaned_data if form.is_valid() else {}
+    venues = selectors.venue_list(user=request.user, q=filters.get("q") or "", region_id=filters.get("region"),
+                                  category=filters.get("category") or "")
+    page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "venues/venue_list.html", {
         "form": form, "page": page, "venues": page.object_list, "query": query.urlencode(),
+        "can_add": may_see_regions(request.user), "can_add_popup": may_manage_regions(request.user),
+        "region": managed_regions(request.user).filter(pk=filters["region"]).first() if filters.get("region") else None,
     })
 
 
@@ -126,10 +135,118 @@ def venue_page(request: HttpRequest, venue: Venue, *, status: int = 200,
                extra_context: dict | None = None) -> HttpResponse:
     """The venue's page. A higher app that acts on the venue renders it again with what it adds
     (``extra_context``: access's refused invite form, with status 400)."""
-    return render(request, "venues/venue_detail.html", {"venue": venue, **(extra_context or {})}, status=status)
+    return render(request, "venues/venue_detail.html", {
+        "venue": venue, "can_manage": may_manage_venue(request.user, venue), "today": timezone.localdate(),
+        **(extra_context or {}),
+    }, status=status)
 
 
 @login_required
 @require_GET
 def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return venue_page(request, _venue(request.user, pk))
+
+
+# --- creating, changing and closing venues (regional contacts; the coordinator and the pop-up venues) ------------
+
+
+def _managed_venue(request: HttpRequest, pk: int) -> Venue:
+    """A venue the user may change: outside their scope 404, in it without the right (its own staff) 403."""
+    venue = _venue(request.user, pk)
+    if not may_manage_venue(request.user, venue):
+        raise PermissionDenied
+    return venue
+
+
+def _venue_form_view(request: HttpRequest, *, region: Region | None, venue: Venue | None) -> HttpResponse:
+    form = VenueForm(request.POST or None, region=region, venue=venue)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                if venue is None:
+                    saved = services.venue_create(user=request.user, region=region, **form.cleaned_data)
+                else:
+                    saved = services.venue_update(user=request.user, venue=venue, **form.cleaned_data)
+            except DomainError as exc:
+                if exc.code == "not_allowed":
+                    raise PermissionDenied from exc
+                form.add_error(form.error_field(exc.code), str(exc.message))
+            else:
+                messages.success(request, _("Saved the venue %(name)s.") % {"name": saved.name})
+                return redirect("venues:venue", saved.pk)
+    return render(request, "venues/venue_form.html", {
+        "form": form, "venue": venue, "region": region, "popup": region is None,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_create(request: HttpRequest) -> HttpResponse:
+    """A new venue of a region the user manages (``?region=``); with several regions and none chosen, the choice."""
+    if not may_see_regions(request.user):
+        raise PermissionDenied
+    regions = managed_regions(request.user).order_by("name", "pk")
+    chosen = request.GET.get("region", "")
+    region = regions.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if region is None and chosen:
+        raise Http404
+    if region is None:
+        only = list(regions[:2])
+        if len(only) != 1:
+            return render(request, "venues/venue_region_choice.html", {"regions": regions})
+        region = only[0]
+    return _venue_form_view(request, region=region, venue=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def popup_create(request: HttpRequest) -> HttpResponse:
+    """The coordinator opens a pop-up venue: no region, a campaign period (R8, R9)."""
+    if not may_manage_regions(request.user):
+        raise PermissionDenied
+    return _venue_form_view(request, region=None, venue=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = _managed_venue(request, pk)
+    return _venue_form_view(request, region=venue.region, venue=venue)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """R9: the venue's last day; from the next day its counter refuses every card with ``venue_inactive``."""
+    venue = _managed_venue(request, pk)
+    today = timezone.localdate()
+    form = CloseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                closed = services.venue_close(user=request.user, venue=venue, last_day=form.last_day_value(today),
+                                              today=today)
+            except DomainError as exc:
+                if exc.code == "not_allowed":
+                    raise PermissionDenied from exc
+                form.add_error(form.ERROR_FIELDS.get(exc.code), str(exc.message))
+            else:
+                messages.success(request, _("%(name)s is active until %(day)s.") % {
+                    "name": closed.name, "day": formats.date_format(closed.active_until, "j.n.Y")})
+                return redirect("venues:venue", closed.pk)
+    return render(request, "venues/venue_close.html", {"form": form, "venue": venue}, status=status)
+
+
+@login_required
+@require_GET
+def categories(request: HttpRequest) -> HttpResponse:
+    """The venue categories and the statistics group each counts in (DESIGN §7), with the venues of each."""
+    if not may_see_regions(request.user):
+        raise PermissionDenied
+    return render(request, "venues/category_list.html", {
+        "categories": selectors.category_list(user=request.user, today=timezone.localdate()),
+    })
