@@ -205,6 +205,11 @@ def test_the_counter_carries_the_offline_part_with_its_texts(client_staff, staff
     with translation.override("sv"):
         swedish = client_staff.get(reverse("venues:counter"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Registrera utan kontroll" in swedish
+    assert 'data-msg-kept="Sparad på den här enheten för att skickas: {use}, kort {number}."' in swedish
+    with translation.override("fi"):
+        finnish = client_staff.get(reverse("venues:counter"), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert 'data-msg-sent="Ilman yhteyttä kirjattuja käyttökertoja lähetetty palvelimelle: {n}."' in finnish
+    assert "Kirjaa tarkistamatta" in finnish
 
 
 def test_the_worker_is_served_from_the_counters_address_to_anyone(client):

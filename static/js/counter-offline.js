@@ -34,7 +34,7 @@
   var pause = 0;  // ms before the next try; doubles up to five minutes
 
   function fill(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (all, name) { return name in values ? String(values[name]) : all; });
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
   }
 
   // --- card numbers (cards/numbers.py: the check character is verified here too, so a typo is caught offline) ---
