@@ -16,6 +16,7 @@ from venues.models import Venue
 from . import numbers
 from .mobile import card_pk_from_token
 from .models import Card, CardEvent, Use
+from .permissions import may_see_card_number
 from .services import card_region_refusal
 
 DUPLICATE_WINDOW_DAYS = 30
@@ -79,6 +80,43 @@ def card_get(*, user, pk: int) -> Card:
     return Card.objects.visible_to(user).select_related(
         "office", "region", "home_municipality", "replaces"
     ).get(pk=pk)
+
+
+def card_by_number(*, user, number: str, today: datetime.date | None = None) -> Card:
+    """The one card with this exact number that ``user`` may open and serve; ``Card.DoesNotExist`` otherwise,
+    exactly as for a number that does not exist.
+
+    Two ways in, and only these:
+
+    - the card is in the user's scope (``Card.objects.visible_to``: their offices' cards, their regions' for a
+      regional contact, every card for the coordinator);
+    - the user is staff of an office, active today, of the card's region: R3 lets "the issuing office or another
+      office in the same region" renew a card and R4 replace it, so a holder who moved from one service to another
+      is served by either. The region is ``Card.region``, the issuing office's region fixed at issue, the one R8
+      reads: not the holder's home municipality (a holder who moved to another region gets a card there) and not
+      the region the issuing office may belong to later. A local-only region (the Savonlinna pilot) is no
+      exception inside itself, and no office of another region ever reaches its cards, as for every region.
+      Whether the region still allows the act (a pilot that has ended: ``region_inactive``) is the services'
+      answer, given on the page, not a 404 here.
+
+    It never lists: the number must be given in full and pass its check character (R2), so another office's
+    cards open one at a time for someone with the card or its number in hand and are never browsed
+    (``card_list`` keeps to the user's own scope). What such a page shows is ``cards.views.card_detail_by_number``'s
+    business.
+    """
+    normalized = numbers.normalize(number)
+    if not numbers.is_valid(normalized):
+        raise Card.DoesNotExist
+    day = today or timezone.localdate()
+    serving_regions = Office.objects.active_on(day).filter(pk__in=scope_for(user).office_ids).values("region_id")
+    openable = Card.objects.visible_to(user) | Card.objects.filter(region_id__in=serving_regions)
+    return openable.select_related("office", "region", "home_municipality", "replaces").get(number=normalized)
+
+
+def card_in_scope(user, card: Card) -> bool:
+    """Whether ``card`` is in the user's own scope (the rule of ``visible_to``, answered without a query): its
+    whole page is theirs. A card opened only by number by another office of its region is not."""
+    return may_see_card_number(user, office_id=card.office_id, region_id=card.region_id)
 
 
 def card_events(card: Card) -> QuerySet[CardEvent]:

@@ -14,5 +14,11 @@ urlpatterns = [
     path("<int:pk>/inactivate/", views.card_inactivate, name="inactivate"),
     path("<int:pk>/print.pdf", views.card_print, name="print"),
     path("<int:pk>/mobile/", views.card_handover, name="handover"),
+    # A card of another office of the user's region, by its exact number only (R3/R4; selectors.card_by_number).
+    path("number/<str:number>/", views.card_detail_by_number, name="detail_by_number"),
+    path("number/<str:number>/renew/", views.card_renew_by_number, name="renew_by_number"),
+    path("number/<str:number>/replace/", views.card_replace_by_number, name="replace_by_number"),
+    path("number/<str:number>/print.pdf", views.card_print_by_number, name="print_by_number"),
+    path("number/<str:number>/mobile/", views.card_handover_by_number, name="handover_by_number"),
     path("community/<int:office_pk>/new/", views.community_card_create, name="community_create"),
 ]

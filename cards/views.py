@@ -2,6 +2,10 @@
 
 Views only read through the scoped selectors and write through ``cards.services``; a card outside
 the user's scope answers 404 exactly like a missing one.
+
+A card of another office of the user's region (R3/R4) is reached only by its exact number
+(``selectors.card_by_number``): the number search, then the pages under ``number/<number>/``. Its pages
+never answer at the card's id, so no office can page through another office's cards.
 """
 
 import hashlib
@@ -25,7 +29,7 @@ from core.scopes import scope_for
 from distributors.models import Office
 from regions.models import Municipality
 
-from . import selectors, services
+from . import numbers, selectors, services
 from .forms import CardFilterForm, CardRegisterForm, ImportForm, InactivateForm, RenewForm, ReplaceForm
 from .mobile import mobile_url
 from .models import Card, CardEvent
@@ -41,6 +45,24 @@ def _get_card(user, pk: int) -> Card:
         return selectors.card_get(user=user, pk=pk)
     except Card.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _get_card_by_number(user, number: str) -> Card:
+    try:
+        return selectors.card_by_number(user=user, number=number)
+    except Card.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _card_urls(user, card: Card) -> dict[str, str]:
+    """Where the card's page and its actions are for this user: at the card's id in their own scope, at its
+    number for another office of its region (whose page offers no taking out of use: that is the issuing
+    office's decision, and the service's region rule is for renewing, replacing and handing over)."""
+    if selectors.card_in_scope(user, card):
+        return {name: reverse(f"cards:{name}", args=[card.pk])
+                for name in ("detail", "renew", "replace", "inactivate", "print", "handover")}
+    return {name: reverse(f"cards:{name}_by_number", args=[card.number])
+            for name in ("detail", "renew", "replace", "print", "handover")}
 
 
 def _require_actor(user, card: Card) -> None:
@@ -62,6 +84,8 @@ def _own_offices(user):
 @login_required
 @require_GET
 def card_list(request):
+    """The user's own cards; a search by a whole, well-formed number may also find one card of another office
+    of the user's region (R3/R4), shown apart from the list with a link to its page, never in it."""
     form = CardFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cards = selectors.card_list(user=request.user, **{k: v or "" for k, v in filters.items()})
@@ -72,7 +96,19 @@ def card_list(request):
         "form": form, "page": page, "cards": page.object_list, "query": query.urlencode(),
         "can_register": bool(scope_for(request.user).office_ids),
         "show_office": len(scope_for(request.user).office_ids) != 1,
+        "region_card": _region_card(request.user, filters.get("q") or ""),
     })
+
+
+def _region_card(user, q: str) -> Card | None:
+    """The card of another office of the user's region that an exact number search names, if any."""
+    if not numbers.is_valid(q):
+        return None
+    try:
+        card = selectors.card_by_number(user=user, number=q)
+    except Card.DoesNotExist:
+        return None
+    return None if selectors.card_in_scope(user, card) else card
 
 
 def _municipality_options():
@@ -129,12 +165,43 @@ def card_detail(request, pk: int):
         "replaced_by": selectors.card_replaced_by(card),
         "can_act": selectors.can_act_on(request.user, card),
         "number_qr": qr_svg(card.number, scale=5, title=card.display_number),
+        "urls": _card_urls(request.user, card),
     })
 
 
-def _action(request, pk: int, form_class, template: str, perform, extra=None):
+@login_required
+@require_GET
+def card_detail_by_number(request, number: str):
+    """The page of a card opened by its exact number: in the user's own scope it is the card's usual page (a
+    redirect there); for staff of another office of the card's region it is the card as serving its holder needs
+    it (R3/R4), and no more.
+
+    Personal data minimisation, decided here: that office sees what renewing, replacing and handing over the
+    card takes — the number (the one they typed, in full), kind, status, the issuing office, the dates, the
+    number of children and the format and language printed on the card — and not the holder's birth year, home
+    municipality, postal code or voluntary answers, nor the card's uses (where the holder has been) or its history
+    (who served them before). Other card numbers on the page (the card it replaced, the card that replaced it)
+    are masked by the one rule, ``cards.permissions.may_see_card_number``, as for venue staff, except a
+    replacement this user has just made: they are sent to its page by its number. The issuing office, its
+    region's contacts and the coordinator keep the whole page.
+    """
+    card = _get_card_by_number(request.user, number)
+    if selectors.card_in_scope(request.user, card):
+        return redirect("cards:detail", pk=card.pk)
+    replaced_by = selectors.card_replaced_by(card)
+    return render(request, "cards/card_detail.html", {
+        "card": card,
+        "limited": True,
+        "replaces_masked": numbers.mask(card.replaces.number) if card.replaces else "",
+        "replaced_by_masked": numbers.mask(replaced_by.number) if replaced_by else "",
+        "can_act": selectors.can_act_on(request.user, card),
+        "number_qr": qr_svg(card.number, scale=5, title=card.display_number),
+        "urls": _card_urls(request.user, card),
+    })
+
+
+def _action(request, card: Card, form_class, template: str, perform, extra=None):
     """GET shows the confirmation page; POST performs the service call and records it."""
-    card = _get_card(request.user, pk)
     _require_actor(request.user, card)
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -144,15 +211,13 @@ def _action(request, pk: int, form_class, template: str, perform, extra=None):
             form.add_domain_error(error)
         else:
             messages.success(request, message)
-            return redirect("cards:detail", pk=result.pk)
-    context = {"card": card, "form": form}
+            return redirect(_card_urls(request.user, result)["detail"])
+    context = {"card": card, "form": form, "card_url": _card_urls(request.user, card)["detail"]}
     context.update(extra(card) if extra else {})
     return render(request, template, context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def card_renew(request, pk: int):
+def _renew(request, card: Card):
     def perform(card, data):
         card = services.card_renew(user=request.user, card=card, wellbeing_at_renewal=data.get("wellbeing_at_renewal"))
         return card, _("Card renewed: valid until %(date)s.") % {"date": date_format(card.valid_until, "j.n.Y")}
@@ -160,12 +225,23 @@ def card_renew(request, pk: int):
     def extra(card):
         return {"new_valid_until": services.card_renewal_valid_until(card=card)}
 
-    return _action(request, pk, RenewForm, "cards/card_renew.html", perform, extra)
+    return _action(request, card, RenewForm, "cards/card_renew.html", perform, extra)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def card_replace(request, pk: int):
+def card_renew(request, pk: int):
+    return _renew(request, _get_card(request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_renew_by_number(request, number: str):
+    """R3: renewal by another office of the card's region, the card reached by its exact number."""
+    return _renew(request, _get_card_by_number(request.user, number))
+
+
+def _replace(request, card: Card):
     def perform(card, data):
         new = services.card_replace(user=request.user, card=card, number=data.get("number") or None,
                                     reason=data["reason"])
@@ -173,7 +249,21 @@ def card_replace(request, pk: int):
             "old": card.display_number, "new": new.display_number,
         }
 
-    return _action(request, pk, ReplaceForm, "cards/card_replace.html", perform)
+    return _action(request, card, ReplaceForm, "cards/card_replace.html", perform)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_replace(request, pk: int):
+    return _replace(request, _get_card(request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_replace_by_number(request, number: str):
+    """R4: replacement by another office of the card's region; the new card keeps the issuing office and the
+    user goes on to its page by its new number, to print it or hand over the mobile card."""
+    return _replace(request, _get_card_by_number(request.user, number))
 
 
 @login_required
@@ -183,20 +273,29 @@ def card_inactivate(request, pk: int):
         card = services.card_inactivate(user=request.user, card=card, reason=data["reason"])
         return card, _("Card %(number)s is no longer in use.") % {"number": card.display_number}
 
-    return _action(request, pk, InactivateForm, "cards/card_inactivate.html", perform)
+    return _action(request, _get_card(request.user, pk), InactivateForm, "cards/card_inactivate.html", perform)
 
 
 @login_required
 @require_GET
 def card_print(request, pk: int):
     """The ID-1 card and the A4 info sheet as one PDF; printing is recorded in the card's history."""
-    card = _get_card(request.user, pk)
+    return _print(request, _get_card(request.user, pk))
+
+
+@login_required
+@require_GET
+def card_print_by_number(request, number: str):
+    return _print(request, _get_card_by_number(request.user, number))
+
+
+def _print(request, card: Card):
     _require_actor(request.user, card)
     try:
         services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.PRINTED)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("cards:detail", pk=card.pk)
+        return redirect(_card_urls(request.user, card)["detail"])
     pdf = render_card_pdf(card, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kaikukortti-{card.number}.pdf"'
@@ -208,16 +307,27 @@ def card_print(request, pk: int):
 @require_GET
 def card_handover(request, pk: int):
     """The QR code the client scans with their own phone to open the mobile card."""
-    card = _get_card(request.user, pk)
+    return _handover(request, _get_card(request.user, pk))
+
+
+@login_required
+@require_GET
+def card_handover_by_number(request, number: str):
+    return _handover(request, _get_card_by_number(request.user, number))
+
+
+def _handover(request, card: Card):
     _require_actor(request.user, card)
+    card_url = _card_urls(request.user, card)["detail"]
     try:
         services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.MOBILE_LINK)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("cards:detail", pk=card.pk)
+        return redirect(card_url)
     url = mobile_url(request, card)
     response = render(request, "cards/card_handover.html", {
         "card": card, "mobile_url": url, "mobile_qr": qr_svg(url, scale=6, title=_("Link to the mobile card")),
+        "card_url": card_url,
     })
     response["Cache-Control"] = "no-store"
     return response

@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "UseChannelEnum": "cards.models.Use.Channel",
         "OfferKindEnum": "venues.models.Offer.Kind",
         "CategoryEnum": "venues.models.Category",
+        "CardReplaceReasonEnum": "cards.api.serializers.REPLACE_REASONS",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -93,6 +93,47 @@ class CardIssueSerializer(StrictSerializer):
         return value
 
 
+class ServedCardSerializer(serializers.ModelSerializer):
+    """A card as any office of its region sees it when serving the holder (R3/R4): what renewing, replacing and
+    printing it take. No birth year, home municipality, postal code or voluntary answer: another office of the
+    region does not need them, and ``GET /cards/{number}/`` gives them only within the caller's own scope."""
+
+    display_number = serializers.CharField(read_only=True, help_text="The number as printed: ABC-DEF-GHJ.")
+    office = RefSerializer(read_only=True, help_text="The issuing office; a replacement keeps it.")
+    region = RefSerializer(read_only=True, help_text="The card's region: its offices may renew and replace it.")
+
+    class Meta:
+        model = Card
+        fields = ["number", "display_number", "kind", "status", "office", "region", "children", "format", "language",
+                  "issued_on", "valid_until"]
+        read_only_fields = fields
+
+
+# Why a card is replaced (the page's choices); named CardReplaceReasonEnum in the schema (settings).
+REPLACE_REASONS = [(Card.InactiveReason.LOST.value, "lost or stolen"), (Card.InactiveReason.OTHER.value, "other")]
+
+
+class CardRenewSerializer(StrictSerializer):
+    """R3: renew a card. Whether it may be renewed is ``card_renew``'s answer."""
+
+    wellbeing_at_renewal = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=5,
+        help_text="Voluntary: how the holder is doing, 1 (badly) – 5 (well).",
+    )
+
+
+class CardReplaceSerializer(StrictSerializer):
+    """R4: replace a lost card. Whether it may be replaced is ``card_replace``'s answer."""
+
+    number = TypedCardNumberField(required=False, allow_blank=True, allow_null=True, max_length=40,
+                                  help_text="The new pre-printed card's number; empty to generate one. "
+                                  + CARD_NUMBER_HELP)
+    reason = serializers.ChoiceField(
+        choices=REPLACE_REASONS, default=Card.InactiveReason.LOST,
+        help_text="Why the old card is replaced; it is recorded on the old card.",
+    )
+
+
 class CardCheckQuerySerializer(serializers.Serializer):
     venue = serializers.IntegerField(**ID_FIELD, help_text="The id of your venue.")
 

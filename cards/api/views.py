@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from cards import numbers
 from cards.filters import CardFilterSet, UseFilterSet
 from cards.models import Card, Use
-from cards.selectors import municipality_from_text
-from cards.services import card_check, card_issue_or_replay, use_cancel, use_log_or_replay
+from cards.selectors import card_by_number, municipality_from_text
+from cards.services import card_check, card_issue_or_replay, card_renew, card_replace, use_cancel, use_log_or_replay
 from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
 from core.errors import DomainError
 from distributors.models import Office
@@ -26,7 +26,10 @@ from .serializers import (
     CardCheckQuerySerializer,
     CardCheckSerializer,
     CardIssueSerializer,
+    CardRenewSerializer,
+    CardReplaceSerializer,
     CardSerializer,
+    ServedCardSerializer,
     UseCancelSerializer,
     UseLogSerializer,
     UseSerializer,
@@ -37,6 +40,25 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 ISSUE_CODES = (
     "invalid", "invalid_json", "holder_too_young", "municipality_not_in_network", "card_number_invalid",
     "birth_year_invalid", "children_invalid", "office_inactive", "region_inactive",
+)
+RENEW_CODES = (
+    "invalid", "invalid_json", "wellbeing_invalid", "card_not_renewable", "card_reduced", "region_inactive",
+    "office_inactive",
+)
+REPLACE_CODES = (
+    "invalid", "invalid_json", "card_number_invalid", "card_kind_mismatch", "card_reduced", "card_inactive",
+    "office_inactive",
+)
+SERVED_CARD_EXAMPLE = {
+    "number": "TAMPERE3M", "display_number": "TAM-PER-E3M", "kind": "personal", "status": "active",
+    "office": {"id": 1, "name": "Tampereen sosiaalitoimisto"}, "region": {"id": 1, "name": "Tampere"},
+    "children": 2, "format": "paper", "language": "fi", "issued_on": "2025-10-24", "valid_until": "2026-11-23",
+}
+BY_NUMBER = (
+    "The card is named by its exact number, in your scope or of a region where you work at an office: staff of any "
+    "office of the card's region may renew and replace it (R3, R4), not only the issuing office's. Another office's "
+    "cards are never listed; any other card answers 404 `not_found`, as does a card whose region's offices you are "
+    "not staff of (regional contacts and coordinators read cards but do not renew or replace them)."
 )
 LOG_CODES = (
     "invalid", "invalid_json", "card_number_invalid", "card_expired", "card_inactive", "card_not_valid_in_region",
@@ -132,6 +154,77 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raise _not_found()
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(card).data, status=answer)
+
+    def _card_by_number(self, number: str | None) -> Card:
+        """R3/R4: the card an office of its region acts on (``card_by_number``), else 404 as for a missing one."""
+        try:
+            return card_by_number(user=self.request.user, number=number or "")
+        except Card.DoesNotExist as exc:
+            raise _not_found() from exc
+
+    @extend_schema(
+        summary="Renew a card (distributor staff of the card's region)",
+        description="R3: an active card is extended to the region's default validity from today, never shortened. "
+        + BY_NUMBER + " The answer is the card as serving its holder needs it (no birth year, home municipality or "
+        "voluntary answers). Renewing again on the same day changes no date.",
+        parameters=[OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                     description="The card number; hyphens and lower case are fine.")],
+        request=CardRenewSerializer,
+        responses={
+            200: OpenApiResponse(ServedCardSerializer, description="Renewed."),
+            **errors(e400=RENEW_CODES, e404=("not_found",), e413=("payload_too_large",)),
+        },
+        examples=[
+            OpenApiExample("Renew, with the voluntary wellbeing answer", request_only=True,
+                           value={"wellbeing_at_renewal": 4}),
+            OpenApiExample("Renewed card", response_only=True, status_codes=["200"], value=SERVED_CARD_EXAMPLE),
+            OpenApiExample("The region's period has ended", response_only=True, status_codes=["400"],
+                           value={"code": "region_inactive", "detail": "The office's region is not active today."}),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="renew", filterset_class=None, pagination_class=None)
+    def renew(self, request, number=None):
+        serializer = CardRenewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        card = card_renew(user=request.user, card=self._card_by_number(number),
+                          wellbeing_at_renewal=serializer.validated_data.get("wellbeing_at_renewal"))
+        return Response(ServedCardSerializer(self._card_by_number(card.number)).data)
+
+    @extend_schema(
+        summary="Replace a lost card (distributor staff of the card's region)",
+        description="R4: the old card stops working at once (inactive, with the reason) and a new personal card is "
+        "issued with the same details, validity and issuing office; the history links them. " + BY_NUMBER
+        + " 201 with the new card. Not idempotent: repeating the request answers 400 `card_inactive`, the old card "
+        "having been replaced.",
+        parameters=[OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                     description="The number of the card to replace; hyphens and lower case are "
+                                     "fine.")],
+        request=CardReplaceSerializer,
+        responses={
+            201: OpenApiResponse(ServedCardSerializer, description="The new card."),
+            **errors(e400=REPLACE_CODES, e404=("not_found",), e409=("card_number_taken",),
+                     e413=("payload_too_large",)),
+        },
+        examples=[
+            OpenApiExample("A new pre-printed card", request_only=True,
+                           value={"number": "TAM-UUS-22U", "reason": "lost"}),
+            OpenApiExample("A generated number (mobile card)", request_only=True, value={"reason": "lost"}),
+            OpenApiExample("The new card", response_only=True, status_codes=["201"],
+                           value={**SERVED_CARD_EXAMPLE, "number": "TAMUUS22U", "display_number": "TAM-UUS-22U",
+                                  "issued_on": "2026-11-23"}),
+            OpenApiExample("Already replaced", response_only=True, status_codes=["400"],
+                           value={"code": "card_inactive",
+                                  "detail": "The card is no longer in use (lost, replaced or returned)."}),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="replace", filterset_class=None, pagination_class=None)
+    def replace(self, request, number=None):
+        serializer = CardReplaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        new = card_replace(user=request.user, card=self._card_by_number(number), number=data.get("number") or None,
+                           reason=data["reason"])
+        return Response(ServedCardSerializer(self._card_by_number(new.number)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Check a card at a venue (venue staff, ticketing systems)",

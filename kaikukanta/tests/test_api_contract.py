@@ -127,6 +127,7 @@ OPERATIONS = [
     ("GET", "/api/v1/offers/"), ("GET", "/api/v1/offers/{id}/"),
     ("GET", "/api/v1/cards/"), ("POST", "/api/v1/cards/"), ("GET", "/api/v1/cards/{number}/"),
     ("GET", "/api/v1/cards/{number}/check/"),
+    ("POST", "/api/v1/cards/{number}/renew/"), ("POST", "/api/v1/cards/{number}/replace/"),
     ("GET", "/api/v1/uses/"), ("POST", "/api/v1/uses/"), ("GET", "/api/v1/uses/{id}/"),
     ("POST", "/api/v1/uses/{id}/cancel/"),
     ("GET", "/api/v1/stats/summary/"),

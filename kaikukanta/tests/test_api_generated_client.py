@@ -52,7 +52,8 @@ def generated(live_server, tmp_path):
     try:
         modules = {name: importlib.import_module(f"{PACKAGE}.{name}") for name in (
             "models", "api.auth.auth_token_create", "api.auth.me_retrieve", "api.cards.cards_check_retrieve",
-            "api.cards.cards_create", "api.cards.cards_retrieve", "api.uses.uses_create",
+            "api.cards.cards_create", "api.cards.cards_retrieve", "api.cards.cards_renew_create",
+            "api.cards.cards_replace_create", "api.uses.uses_create",
             "api.uses.uses_cancel_create", "api.stats.stats_summary_retrieve",
         )}
         client = importlib.import_module(PACKAGE)
@@ -133,6 +134,17 @@ def test_distributor_and_contact_walk_through_with_the_generated_client(generate
     created = _parsed(gen, gen.cards_create.sync_detailed(client=api, body=body), 201, "Card")
     read = _parsed(gen, gen.cards_retrieve.sync_detailed(created.number, client=api), 200, "Card")
     assert (read.number, read.status, read.office.id) == (created.number, m.CardStatusEnum.ACTIVE, office)
+
+    renewed = _parsed(gen, gen.cards_renew_create.sync_detailed(
+        created.number, client=api, body=m.CardRenewRequest(wellbeing_at_renewal=4)), 200, "ServedCard")
+    new = _parsed(gen, gen.cards_replace_create.sync_detailed(
+        created.number, client=api, body=m.CardReplaceRequest(reason=m.CardReplaceReasonEnum.LOST)), 201,
+        "ServedCard")
+    again = _parsed(gen, gen.cards_replace_create.sync_detailed(
+        created.number, client=api, body=m.CardReplaceRequest()), 400, "Error")
+    assert (renewed.number, renewed.valid_until) == (created.number, created.valid_until)
+    assert (new.office.id, new.status, new.number != created.number) == (office, m.CardStatusEnum.ACTIVE, True)
+    assert again.code == m.ErrorCodeEnum.CARD_INACTIVE
 
     # The contact's token as the profile page would make it: how a token is issued is not what this tests.
     contact = get_user_model().objects.get(username="alue-tampere")

@@ -13,6 +13,7 @@ DESIGN_OPERATIONS = {
     ("post", "/api/v1/uses/{id}/cancel/"),
     ("post", "/api/v1/cards/"),
     ("get", "/api/v1/cards/{number}/"),
+    ("post", "/api/v1/cards/{number}/renew/"), ("post", "/api/v1/cards/{number}/replace/"),
     ("get", "/api/v1/stats/summary/"),
     ("post", "/api/v1/auth/token/"),
     ("get", "/api/v1/me/"),

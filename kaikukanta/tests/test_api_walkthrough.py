@@ -66,6 +66,13 @@ def test_distributor_and_contact_walk_through():
     assert Card.objects.get(number=number).office_id == office
     assert distributor.get(f"{API}/cards/{number}/").json()["status"] == "active"
 
+    renewed = distributor.post(f"{API}/cards/{DEMO_CARDS['tampere_valid']}/renew/", {"wellbeing_at_renewal": 4})
+    replaced = distributor.post(f"{API}/cards/{number}/replace/", {"reason": "lost"})
+    assert (renewed.status_code, renewed.json()["number"]) == (200, DEMO_CARDS["tampere_valid"])
+    assert "birth_year" not in renewed.json()
+    assert replaced.status_code == 201
+    assert Card.objects.get(number=replaced.json()["number"]).replaces.number == number
+
     stats = _login("alue-tampere").get(f"{API}/stats/summary/", {"from": "2025-01-01"})
     assert stats.status_code == 200
     assert stats.json()["uses_total"] >= 1
