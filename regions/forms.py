@@ -128,7 +128,7 @@ class ContactPersonForm(AccessibleErrorsMixin, forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=120, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    title = forms.CharField(label=_("Title"), max_length=120, required=False,
+    title = forms.CharField(label=_("Job title"), max_length=120, required=False,
                             help_text=_("e.g. cultural coordinator, social worker"))
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False,

@@ -126,7 +126,7 @@ class RegionContactPerson(models.Model):
                                related_name="contact_persons")
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     name = models.CharField(_("name"), max_length=120)
-    title = models.CharField(_("title"), max_length=120, blank=True)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
