@@ -42,7 +42,7 @@ from cards.services import (
 )
 from core.scopes import forget_scope
 from distributors.models import Office, OfficeMembership, Organisation
-from regions.models import Municipality, NationalSettings, Region, RegionMembership, WelfareArea
+from regions.models import Municipality, NationalSettings, Region, RegionContactPerson, RegionMembership, WelfareArea
 from reports.services import rollup_rebuild
 from venues.models import Category, Offer, StatGroup, Venue, VenueMembership
 
@@ -151,7 +151,7 @@ def _regions(today: datetime.date) -> list[dict]:
          "municipalities": ["105", "205", "290", "578", "620", "697", "765", "777"]},
         # Savonlinna: local-only pilot from 1.2.2018, renewed in the demo to run to the end of next year;
         # its cards are valid until the pilot ends.
-        {"name": "Savonlinna", "active_from": datetime.date(2018, 2, 1), "active_until": savonlinna_end,
+        {"name": "Savonlinna", "pilot": True, "active_from": datetime.date(2018, 2, 1), "active_until": savonlinna_end,
          "local_only": True, "default_valid_until": savonlinna_end, "municipalities": ["740"]},
     ]
 
@@ -285,6 +285,36 @@ POPUPS = [
 ]
 POPUP_CAMPAIGN = (datetime.date(2024, 1, 1), datetime.date(2025, 12, 31))
 
+# The public side (issue 12): the offices that choose to be listed on their region's public page, with the contact
+# they give; every venue is listed with the booking advice of the source documents. Names, numbers and addresses
+# are made up (phone numbers +358 40 000 …, the e-mail domain is the demo logins').
+DEMO_PHONE = "+358 40 000 {:04d}"
+DEMO_MAIL = "{}@demo.kaikukanta.example"
+LISTED_OFFICES = {
+    "Hyvinvointialueen sosiaalityö, Tampere": "Kysy Kaikukorttia omalta sosiaalityöntekijältäsi tai soita "
+                                              "sosiaalityön neuvontaan arkisin klo 9–15.",
+    "Nauha ry": "Tule kysymään Kaikukorttia päivätoiminnan aukioloaikoina, ajanvarausta ei tarvita.",
+    "Setlementti Tampere ry": "Kysy Kaikukorttia ohjaajaltasi tai toimiston infosta.",
+    "Mielen ry": "Kysy Kaikukorttia jäsenpalveluista tai ryhmän ohjaajalta.",
+    "Valkeakosken Lähitori": "Lähitorilta saat Kaikukortin arkisin ilman ajanvarausta.",
+    "Aikuissosiaalityö, Nokia": "Kysy Kaikukorttia omalta sosiaalityöntekijältäsi.",
+    "Työikäisten sosiaalityö, Orivesi": "Kysy Kaikukorttia omalta sosiaalityöntekijältäsi.",
+    "Aikuissosiaalityö, Espoo": "Kysy Kaikukorttia omalta sosiaalityöntekijältäsi tai sosiaalineuvonnasta.",
+    "Aikuissosiaalityö, Kajaani": "Kysy Kaikukorttia omalta sosiaalityöntekijältäsi.",
+    "Aikuissosiaalityö, Savonlinna": "Kysy Kaikukorttia omalta sosiaalityöntekijältäsi. Kortti käy vain "
+                                     "Savonlinnan kohteissa.",
+}
+VENUE_BOOKING = ("Kerro Kaikukortin numero, kun varaat lipun lipunmyynnistä tai puhelimitse. Lippupalvelut perivät "
+                 "palvelumaksunsa. Ota kortti ja henkilöllisyystodistus mukaan.")
+VENUE_PHONES = ("Vapriikki", OPISTO, "Tampereen Teatteri", SAVONLINNA_VENUE, "Ateneum")
+# Tampere's two contact persons (the culture side and the social and health side).
+TAMPERE_CONTACTS = {
+    "culture": {"name": "Kaisa Kulttuuri", "title": "kulttuurituottaja", "organisation": "Tampereen kaupunki",
+                "phone": DEMO_PHONE.format(1), "email": DEMO_MAIL.format("kaisa.kulttuuri")},
+    "social": {"name": "Sami Sosiaali", "title": "sosiaalityön johtaja", "organisation": "Pirkanmaan hyvinvointialue",
+               "phone": DEMO_PHONE.format(2), "email": DEMO_MAIL.format("sami.sosiaali")},
+}
+
 VAPRIIKKI_OFFER = "Vapriikin näyttelyt – Kaikukortti-liput"
 COURSE_OFFER = "Keramiikan alkeet (kurssi)"
 
@@ -331,6 +361,7 @@ def _networks(today: datetime.date, municipalities: dict[str, Municipality],
         region, created = Region.objects.update_or_create(
             name=spec["name"],
             defaults={
+                "pilot": spec.get("pilot", False),
                 "active_from": spec["active_from"],
                 "active_until": spec.get("active_until"),
                 "local_only": spec.get("local_only", False),
@@ -395,6 +426,29 @@ def _venues(today: datetime.date, regions: dict[str, Region], municipalities: di
     Venue.objects.bulk_create(missing)
     summary.created["venues"] += len(missing)
     return by_key()
+
+
+def _public_side(regions: dict[str, Region], offices, venues, summary: DemoSummary) -> None:
+    """The listed offices and the venues' public contact, and Tampere's two contact persons; existing values kept
+    (a demo user may have changed them on the pages)."""
+    for number, (_key, office) in enumerate(sorted(offices.items()), start=10):
+        text = LISTED_OFFICES.get(office.name)
+        if text and not office.public_listing and not office.public_contact:
+            office.public_listing, office.public_contact = True, text
+            office.public_phone = DEMO_PHONE.format(number)
+            office.save(update_fields=["public_listing", "public_contact", "public_phone"])
+            summary.created["listed offices"] += 1
+    for number, venue in enumerate(sorted(venues.values(), key=lambda v: v.pk), start=100):
+        if venue.public_contact:
+            continue
+        venue.public_contact = VENUE_BOOKING
+        venue.public_phone = DEMO_PHONE.format(number) if venue.name in VENUE_PHONES else ""
+        venue.save(update_fields=["public_contact", "public_phone"])
+        summary.created["venue public contacts"] += 1
+    for side, values in TAMPERE_CONTACTS.items():
+        _person, created = RegionContactPerson.objects.get_or_create(region=regions["Tampere"], side=side,
+                                                                     defaults=values)
+        summary.created["contact persons"] += created
 
 
 def _logins(regions, offices, venues, summary: DemoSummary) -> dict[str, object]:
@@ -710,6 +764,7 @@ def demo_seed(*, small: bool = False, today: datetime.date | None = None, card_c
         municipalities = {m.code: m for m in Municipality.objects.filter(code__in=MUNICIPALITIES)}
         offices = _offices(regions, municipalities, summary)
         venues = _venues(today, regions, municipalities, summary)
+        _public_side(regions, offices, venues, summary)
         users = _logins(regions, offices, venues, summary)
         offers = _offers(today, venues, summary)
         cards = _fixed_cards(today, users, offices, municipalities, summary)

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from core.admin import COORDINATOR, REGIONAL_CONTACT, ReadOnlyScopedAdmin, ScopedAdmin
 from core.scopes import scope_for
 
-from .models import Municipality, NationalSettings, Region, RegionMembership, WelfareArea
+from .models import Municipality, NationalSettings, Region, RegionContactPerson, RegionMembership, WelfareArea
 
 NATIONAL = frozenset({COORDINATOR})
 REGIONAL = frozenset({COORDINATOR, REGIONAL_CONTACT})
@@ -60,8 +60,8 @@ class RegionAdmin(ScopedAdmin):
     view_roles = REGIONAL
     add_roles = NATIONAL
     change_roles = NATIONAL
-    list_display = ("name", "active_from", "active_until", "local_only", "default_validity_days")
-    list_filter = ("local_only",)
+    list_display = ("name", "pilot", "active_from", "active_until", "local_only", "default_validity_days")
+    list_filter = ("pilot", "local_only")
     search_fields = ("name",)
 
 
@@ -71,7 +71,7 @@ class NationalSettingsAdmin(ScopedAdmin):
     add_roles = NATIONAL
     change_roles = NATIONAL
     list_display = ("__str__", "child_age_limit", "group_min", "group_max", "default_validity_days",
-                    "cancel_window_days", "late_entry_days", "retention_days")
+                    "cancel_window_days", "late_entry_days", "retention_days", "unusual_uses_per_week")
 
     def scoped_queryset(self, request) -> QuerySet:
         if scope_for(request.user).national:
@@ -104,3 +104,19 @@ class RegionMembershipAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("user", "role", "region") if obj is not None else ()
+
+
+@admin.register(RegionContactPerson)
+class RegionContactPersonAdmin(ReadOnlyScopedAdmin):
+    """Kept on the region's page (regions.views.region_contacts, with its checks); read here."""
+
+    view_roles = REGIONAL
+    list_display = ("region", "side", "name", "phone", "email")
+    list_select_related = ("region",)
+    list_filter = ("side",)
+
+    def scoped_queryset(self, request) -> QuerySet:
+        scope = scope_for(request.user)
+        if scope.national:
+            return RegionContactPerson.objects.all()
+        return RegionContactPerson.objects.filter(region_id__in=scope.region_ids)
