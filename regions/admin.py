@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from core.admin import COORDINATOR, REGIONAL_CONTACT, ReadOnlyScopedAdmin, ScopedAdmin
 from core.scopes import scope_for
 
-from .models import Municipality, NationalSettings, Region, RegionContactPerson, RegionMembership, WelfareArea
+from .models import Municipality, NationalSettings, Region, RegionMembership, WelfareArea
 
 NATIONAL = frozenset({COORDINATOR})
 REGIONAL = frozenset({COORDINATOR, REGIONAL_CONTACT})
@@ -105,18 +105,3 @@ class RegionMembershipAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("user", "role", "region") if obj is not None else ()
 
-
-@admin.register(RegionContactPerson)
-class RegionContactPersonAdmin(ReadOnlyScopedAdmin):
-    """Kept on the region's page (regions.views.region_contacts, with its checks); read here."""
-
-    view_roles = REGIONAL
-    list_display = ("region", "side", "name", "phone", "email")
-    list_select_related = ("region",)
-    list_filter = ("side",)
-
-    def scoped_queryset(self, request) -> QuerySet:
-        scope = scope_for(request.user)
-        if scope.national:
-            return RegionContactPerson.objects.all()
-        return RegionContactPerson.objects.filter(region_id__in=scope.region_ids)
