@@ -12,14 +12,18 @@ text (such as ``"<5"``) decided by the caller, written as that text in both form
 
 Everything else: ``None`` is an empty cell, a date is ``YYYY-MM-DD``, a date and time is local
 ``YYYY-MM-DD HH:MM``, a boolean and anything else is its text.
+
+And every file handed out is recorded (R12): ``record_export``, the one way the apps below ``reports`` reach
+its export records.
 """
 
 import csv
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -123,3 +127,29 @@ def xlsx_row(values: Iterable) -> list[Cell]:
 def xlsx_append(sheet, values: Iterable) -> None:
     """Append one row to an openpyxl sheet (normal or write-only) through the safe writer."""
     sheet.append(xlsx_row(values))
+
+
+# --- R12: every file handed out is recorded ------------------------------------------------------------
+
+_export_recorder: Callable[..., object] | None = None
+
+
+def set_export_recorder(recorder: Callable[..., object]) -> None:
+    """Called once, by ``reports``' ``AppConfig.ready``, with ``reports.services.export_record``.
+
+    The export records live in ``reports``, above the apps that also hand out uses (the counter's CSV of the
+    venue's uses, the API's lists of uses): those call ``record_export`` here, and the record is written by the
+    same service as every other export, without a lower layer importing a higher one. One function, set once,
+    called directly: no signal.
+    """
+    global _export_recorder
+    _export_recorder = recorder
+
+
+def record_export(*, user, what: str, fmt: str, region_ids, params: dict | None = None,
+                  rows: int | None = None) -> object:
+    """Record an export (R12) through the service ``set_export_recorder`` was given; ``region_ids`` None is a
+    national export, a list the regions whose data it holds. Without a recorder nothing may be handed out."""
+    if _export_recorder is None:
+        raise ImproperlyConfigured("No export recorder: the reports app records every export (R12).")
+    return _export_recorder(user=user, what=what, fmt=fmt, region_ids=region_ids, params=params, rows=rows)

@@ -30,7 +30,7 @@ from cards import numbers
 from cards.models import Card, Use
 from cards.services import CheckResult, card_check, use_cancel, use_log
 from core.errors import MESSAGES, DomainError
-from core.exports import BOM, CsvWriter
+from core.exports import BOM, CsvWriter, record_export
 from core.scopes import scope_for
 from venues import selectors as venue_selectors
 from venues.models import Offer, StatGroup, Venue
@@ -502,6 +502,8 @@ def uses_export(request: HttpRequest) -> StreamingHttpResponse:
     form = UsesFilterForm(request.GET or None, venue=venue)
     qs = selectors.venue_uses(request.user, venue, **form.filters())
     logger.info("venue uses export: user=%s venue=%s filters=%s", request.user.pk, venue.pk, form.filters())
+    record_export(user=request.user, what="venue_uses", fmt="csv", region_ids=[venue.region_id] if venue.region_id
+                  else [], params={"venue": venue.pk, "channel": "page", **request.GET.dict()})
     writer = CsvWriter()
 
     def rows():

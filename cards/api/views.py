@@ -16,6 +16,8 @@ from cards.selectors import card_by_number, municipality_from_text
 from cards.services import card_check, card_issue_or_replay, card_renew, card_replace, use_cancel, use_log_or_replay
 from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
 from core.errors import DomainError
+from core.exports import record_export
+from core.scopes import scope_for
 from distributors.models import Office
 from venues.models import Offer, Venue
 from venues.permissions import may_act_for_venue
@@ -263,7 +265,8 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     list=extend_schema(
         summary="List uses in your scope",
         description="Venue staff: their venues' uses; distributor staff: uses of their offices' cards; regional "
-        "contacts: uses at their region's venues or with their region's cards; coordinators: all.",
+        "contacts: uses at their region's venues or with their region's cards; coordinators: all. Every page read "
+        "is recorded as an export in the audit trail (R12).",
         responses={200: UseSerializer(many=True), **LIST_ERRORS},
     ),
     retrieve=extend_schema(summary="One use in your scope", responses={200: UseSerializer, **DETAIL_ERRORS}),
@@ -271,6 +274,20 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UseSerializer
     filterset_class = UseFilterSet
+
+    def list(self, request, *args, **kwargs):
+        """A page of uses is an export (R12): recorded, with the regions of the caller's scope, through the
+        service every other export uses (``core.exports.record_export``)."""
+        response = super().list(request, *args, **kwargs)
+        scope = scope_for(request.user)
+        region_ids = None if scope.national else sorted(
+            set(scope.region_ids)
+            | set(Office.objects.filter(pk__in=scope.office_ids).values_list("region_id", flat=True))
+            | set(Venue.objects.filter(pk__in=scope.venue_ids).exclude(region=None).values_list("region_id", flat=True))
+        )
+        record_export(user=request.user, what="api_uses", fmt="json", region_ids=region_ids,
+                      params={"channel": "api", **request.query_params.dict()}, rows=len(response.data["results"]))
+        return response
 
     def get_queryset(self):
         return (
