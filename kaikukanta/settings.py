@@ -261,6 +261,7 @@ TASK_TIME_LIMITS = {
     "reports.apply_retention": 60 * 60,
     "reports.monthly_regional_reports": 10 * 60,
     "reports.report_file_sweep": 10 * 60,
+    "reports.worker_heartbeat": 2 * 60,
 }
 # Slack above a time limit before a job is redelivered (broker) or called stuck (sweep).
 TASK_TIME_MARGIN = 15 * 60

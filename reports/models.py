@@ -7,6 +7,8 @@ from the raw uses, so figures are always complete while dashboards read only sma
 past. See ``reports.selectors`` for the definitions of every figure.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -304,6 +306,10 @@ class ExportRecord(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}.{self.format}"
 
 
+# How long a file may wait in the queue before its page says so and offers to queue it again.
+QUEUED_TOO_LONG = datetime.timedelta(minutes=5)
+
+
 class ReportFile(models.Model):
     """A generated file: a large export run as a task, a monthly regional or an annual national report.
 
@@ -373,3 +379,10 @@ class ReportFile(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(self.progress * 100 / self.total) if self.total else 0
+
+    @property
+    def waits_too_long(self) -> bool:
+        """Still queued ``QUEUED_TOO_LONG`` after it was (last) queued: a worker normally picks a file up within
+        seconds, so the page says so and offers to queue it again (``services.report_file_retry``). Long before
+        the stuck-job sweep, which waits for the task's whole time limit."""
+        return self.status == self.Status.QUEUED and self.started_at < timezone.now() - QUEUED_TOO_LONG

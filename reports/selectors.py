@@ -692,3 +692,47 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
 def dashboard(*, user, period: Period, region: Region | None = None) -> Dashboard:
     """A scoped dashboard: national for coordinators, their own regions for regional contacts."""
     return dashboard_for(scoped_region_ids(user, region), period)
+
+
+# --- is a worker taking background jobs? (issue 12, point 6) ---------------------------------------------------
+#
+# Beat queues ``reports.worker_heartbeat`` every minute (migration 0008) and the worker that runs it writes the time
+# under HEARTBEAT_KEY in the cache, which is Redis, shared by the web and the workers, whenever Celery has a real
+# broker. A recent time means the queue is being served. Chosen over ``inspect().ping()``: a ping makes every page
+# view wait on the broker up to its timeout, and a worker whose every process is busy with a long rollup answers it
+# at once although nothing new will start for an hour; the heartbeat, queued like a file, tells what a person
+# waiting for a file needs to know. Without a broker (the demo, SQLite) Celery runs every task inline in the
+# request, so there is no worker to ask.
+
+HEARTBEAT_KEY = "reports:worker-heartbeat"
+HEARTBEAT_EVERY = datetime.timedelta(minutes=1)
+HEARTBEAT_STALE_AFTER = 3 * HEARTBEAT_EVERY  # two missed beats: not one slow one
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    inline: bool  # no broker: tasks run inside the request that queues them
+    last_seen: datetime.datetime | None  # when a worker last ran the heartbeat; None: never (or the cache forgot)
+    alive: bool
+
+    @property
+    def silent(self) -> bool:
+        return not self.inline and not self.alive
+
+
+def worker_status(*, now: datetime.datetime | None = None) -> WorkerStatus:
+    """Whether background jobs run: inline (eager Celery), or the time a worker last ran the heartbeat and whether
+    that is recent (``HEARTBEAT_STALE_AFTER``)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return WorkerStatus(inline=True, last_seen=None, alive=True)
+    try:
+        raw = cache.get(HEARTBEAT_KEY)
+    except Exception:  # the cache (Redis, the broker too) unreachable: no worker is reachable either
+        raw = None
+    try:
+        last_seen = datetime.datetime.fromisoformat(raw) if raw else None
+    except (TypeError, ValueError):
+        last_seen = None
+    now = now or timezone.now()
+    return WorkerStatus(inline=False, last_seen=last_seen,
+                        alive=last_seen is not None and now - last_seen <= HEARTBEAT_STALE_AFTER)

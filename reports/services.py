@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
@@ -46,6 +47,7 @@ from regions.models import Region, RegionMembership
 from . import exports
 from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, month_end, next_month
 from .models import (
+    QUEUED_TOO_LONG,
     CardMonthly,
     CardYearly,
     ExportRecord,
@@ -58,7 +60,7 @@ from .models import (
     UseOriginMonthly,
     UseOriginYearly,
 )
-from .selectors import Period, dashboard_for, scoped_region_ids
+from .selectors import HEARTBEAT_KEY, Period, dashboard_for, scoped_region_ids
 
 logger = logging.getLogger(__name__)
 
@@ -627,3 +629,45 @@ def report_file_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         files=[f.pk for f in files if f.kind != ReportFile.Kind.MONTHLY_REGIONAL], monthly=monthly,
         rollups=[(run.pk, run.full) for run in runs], failed=failed + failed_runs,
     )
+
+
+# --- worker heartbeat and the retry of a file that waits too long (issue 12, point 6) --------------------------
+
+HEARTBEAT_KEEP_SECONDS = 7 * 24 * 60 * 60  # long enough to say "not since Friday" on Monday
+
+
+def worker_heartbeat_record(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    """Run by a worker every minute (``reports.worker_heartbeat``): the time ``selectors.worker_status`` reads."""
+    now = now or timezone.now()
+    cache.set(HEARTBEAT_KEY, now.isoformat(), timeout=HEARTBEAT_KEEP_SECONDS)
+    return now
+
+
+def report_file_may_retry(*, user, report: ReportFile) -> bool:
+    """Who may queue a file again: who may request it (``report_file_request``) and sees it. The coordinator any
+    file; a regional contact the files they see (their own requests, their regions' monthly reports) while those
+    regions are still theirs, never the annual national report, which only the coordinator requests."""
+    scope = scope_for(user)
+    if scope.national:
+        return True
+    if not scope.region_ids or report.kind == ReportFile.Kind.ANNUAL_NATIONAL:
+        return False
+    return report_file_visible(user=user, report=report)
+
+
+def report_file_retry(*, user, report: ReportFile, now: datetime.datetime | None = None) -> bool:
+    """Queue again a file that waits too long (``ReportFile.waits_too_long``): the same row, its waiting clock
+    restarted; the caller queues its task on commit (``tasks.report_file_queue``). True when it was re-queued;
+    False, changing nothing, when it no longer waits too long: a second press, or a worker took it meanwhile (one
+    conditional update decides, so two presses at once re-queue it once).
+
+    Not counted as an attempt (``attempts`` are for workers that die, and the sweep gives up after
+    ``MAX_ATTEMPTS``): the file may only be waiting behind a long job, and impatience must not use up its tries.
+    The message already in the queue stays; whichever runs second finds the file made and leaves it
+    (``report_file_generate``, ``regional_monthly_report``)."""
+    if not report_file_may_retry(user=user, report=report):
+        raise DomainError("not_allowed")
+    now = now or timezone.now()
+    return bool(ReportFile.objects.filter(
+        pk=report.pk, status=ReportFile.Status.QUEUED, started_at__lt=now - QUEUED_TOO_LONG,
+    ).update(started_at=now))

@@ -3,7 +3,7 @@
 They call ``reports.services`` (and ``cards.retention``); the services never queue a task. Queue them with
 ``transaction.on_commit`` so a worker never reads a row that is not committed yet: the views do for the
 requests they take, ``monthly_regional_reports`` for the monthly reports. The nightly and monthly ones are
-scheduled with django-celery-beat (migrations 0003 and 0007).
+scheduled with django-celery-beat (migrations 0003, 0007 and 0008).
 
 Time limits come from ``settings.TASK_TIME_LIMITS``: the broker's visibility timeout and the stuck-job sweep are
 derived from the same numbers.
@@ -18,7 +18,7 @@ from django.db import transaction
 from cards.retention import retention_apply
 
 from . import services
-from .models import RollupRun
+from .models import ReportFile, RollupRun
 
 
 def limits(name: str) -> dict:
@@ -67,6 +67,21 @@ def monthly_regional_reports_task(today: str | None = None) -> int:
 def apply_retention_task() -> int:
     """Nightly (beat): R13 retention, in ``cards.retention``."""
     return retention_apply().reduced
+
+
+def report_file_queue(report: ReportFile) -> None:
+    """Queue (on commit) the task that makes ``report``: a monthly report through its region's report task, which
+    also tells the contacts once; any other file through ``report_file_generate_task``."""
+    if report.kind == ReportFile.Kind.MONTHLY_REGIONAL:
+        transaction.on_commit(lambda: regional_monthly_report_task.delay(report.region_id, report.period_key))
+    else:
+        transaction.on_commit(lambda: report_file_generate_task.delay(report.pk))
+
+
+@shared_task(**limits("reports.worker_heartbeat"))
+def worker_heartbeat_task() -> str:
+    """Every minute (beat, migration 0008): the time a worker last took a job, for the prepared-files page."""
+    return services.worker_heartbeat_record().isoformat()
 
 
 def report_file_sweep() -> services.SweepResult:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("files/<int:pk>/", views.file_detail, name="file_detail"),
     path("files/<int:pk>/status/", views.file_status, name="file_status"),
     path("files/<int:pk>/download/", views.file_download, name="file_download"),
+    path("files/<int:pk>/retry/", views.file_retry, name="file_retry"),
     path("refresh/", views.rollup_refresh, name="rollup_refresh"),
 ]

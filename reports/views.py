@@ -22,8 +22,8 @@ from core.scopes import scope_for
 
 from . import exports, services, tasks
 from .forms import DashboardFilterForm, FileRequestForm
-from .models import ReportFile, RollupRun
-from .selectors import Period, dashboard, regions_visible_for_reports, scoped_region_ids
+from .models import QUEUED_TOO_LONG, ReportFile, RollupRun
+from .selectors import Period, dashboard, regions_visible_for_reports, scoped_region_ids, worker_status
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -199,13 +199,36 @@ def files(request):
     return render(request, "reports/file_list.html", {
         "files": services.report_files_for(request.user)[:100],
         "national": scope.national,
+        "worker": worker_status(),
     })
 
 
 @login_required
 @require_GET
 def file_detail(request, pk: int):
-    return render(request, "reports/file_detail.html", {"file": _visible_file(request, pk)})
+    report = _visible_file(request, pk)
+    return render(request, "reports/file_detail.html", {
+        "file": report, "worker": worker_status(),
+        "may_retry": services.report_file_may_retry(user=request.user, report=report),
+        "wait_minutes": int(QUEUED_TOO_LONG.total_seconds() // 60),
+    })
+
+
+@login_required
+@require_POST
+def file_retry(request, pk: int):
+    """Queue again a file that has waited too long; pressing twice queues it once (``report_file_retry``)."""
+    report = _visible_file(request, pk)
+    try:
+        requeued = services.report_file_retry(user=request.user, report=report)
+    except DomainError as exc:
+        raise PermissionDenied from exc
+    if requeued:
+        tasks.report_file_queue(report)
+        messages.success(request, _("The file was queued again."))
+    else:
+        messages.info(request, _("The file no longer waits in the queue, so it was not queued again."))
+    return redirect("reports:file_detail", report.pk)
 
 
 @login_required
@@ -218,6 +241,7 @@ def file_status(request, pk: int):
         "progress": report.progress,
         "total": report.total,
         "percent": report.percent,
+        "waits_too_long": report.waits_too_long,
         "download_url": reverse("reports:file_download", args=[report.pk])
         if report.status == ReportFile.Status.DONE else None,
     })

@@ -8,6 +8,7 @@
   var status = job.querySelector("[data-status]");
   var percent = job.querySelector("[data-percent]");
   var download = document.getElementById("file-download");
+  var waiting = document.getElementById("file-waiting");
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
@@ -16,6 +17,7 @@
         bar.value = data.status === "done" ? (data.total || 1) : data.progress;
         status.textContent = data.status_label.charAt(0).toUpperCase() + data.status_label.slice(1);
         percent.textContent = data.percent;
+        if (waiting) { waiting.hidden = !data.waits_too_long; }
         if (data.status === "done") {
           download.hidden = false;
           return;
