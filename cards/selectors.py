@@ -12,12 +12,13 @@ from core.scopes import scope_for
 from distributors.models import Office
 from regions.models import Municipality, Region
 from venues.models import Venue
+from venues.permissions import may_act_for_venue
 
 from . import numbers
 from .mobile import card_pk_from_token
 from .models import Card, CardEvent, Use
 from .permissions import may_see_card_number
-from .services import card_region_refusal
+from .services import card_region_refusal, same_day_uses
 
 DUPLICATE_WINDOW_DAYS = 30
 EXPIRING_DAYS = 30
@@ -125,6 +126,15 @@ def card_events(card: Card) -> QuerySet[CardEvent]:
 
 def card_uses(card: Card) -> QuerySet[Use]:
     return card.uses.select_related("venue", "offer").order_by("-used_on", "-logged_at")
+
+
+def repeat_uses(*, user, venue: Venue, card: Card, day: datetime.date) -> list[Use]:
+    """The card's uses at ``venue`` on ``day`` that are not cancelled, oldest first, for staff of that venue (their
+    venue's uses are theirs to see, DESIGN §5); nothing for anyone else. What the counter's check shows before a
+    repeat (issue 11); the rule itself is ``use_log``'s (``repeat_use``)."""
+    if not may_act_for_venue(user, venue):
+        return []
+    return same_day_uses(card_id=card.pk, venue_id=venue.pk, day=day)
 
 
 def holder_uses(card: Card, limit: int = 50) -> list[Use]:

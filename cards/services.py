@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
@@ -534,12 +534,15 @@ def use_log(
     used_on: datetime.date | None = None,
     idempotency_key: str = "",
     channel: str = Use.Channel.COUNTER,
+    repeat_confirmed: bool = False,
     today: datetime.date | None = None,
 ) -> Use:
-    """Log one free ticket or course place. A repeated ``idempotency_key`` returns the first use."""
+    """Log one free ticket or course place. A repeated ``idempotency_key`` returns the first use; the same card
+    again at the same venue on the same day needs ``repeat_confirmed`` (``repeat_use``, see use_log_or_replay)."""
     return use_log_or_replay(
         user=user, venue=venue, number=number, kind=kind, children=children, group_size=group_size, offer=offer,
-        used_on=used_on, idempotency_key=idempotency_key, channel=channel, today=today,
+        used_on=used_on, idempotency_key=idempotency_key, channel=channel, repeat_confirmed=repeat_confirmed,
+        today=today,
     )[0]
 
 
@@ -555,10 +558,17 @@ def use_log_or_replay(
     used_on: datetime.date | None = None,
     idempotency_key: str = "",
     channel: str = Use.Channel.COUNTER,
+    repeat_confirmed: bool = False,
     today: datetime.date | None = None,
 ) -> tuple[Use, bool]:
     """``use_log`` that also tells whether this call logged the use (``created``) or returned the one an earlier
     or a parallel submission with the same key logged; the database decides (the unique key index), never a clock.
+
+    Repeat warning (issue 11): when the card already has a use that is not cancelled at this venue on the day of
+    the new one (``used_on``, so a late entry too), the use is logged only with ``repeat_confirmed``; without it
+    the refusal is ``repeat_use`` and carries those uses (``exc.params["uses"]``, oldest first) for the counter to
+    show. A submission with a key already used is still a replay, confirmed or not. Two counters logging the same
+    card at the same moment may both pass the question: it is a warning for people, not an invariant.
     """
     day = _today(today)
     requested_on = used_on
@@ -571,7 +581,8 @@ def use_log_or_replay(
     try:
         return _new_use(user=user, venue=venue, normalized=normalized, kind=kind, children=children,
                         group_size=group_size, offer=offer, used_on=used_on, day=day,
-                        idempotency_key=idempotency_key, channel=channel, replay=replay)
+                        idempotency_key=idempotency_key, channel=channel, replay=replay,
+                        repeat_confirmed=repeat_confirmed)
     except DomainError as exc:
         # A repeated submission (a retry after a lost answer) returns the first use even when the card,
         # the quota or the throttle would refuse a new one now. Looked up only after a refusal, so the
@@ -586,7 +597,7 @@ def use_log_or_replay(
 
 def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, group_size: int | None,
              offer: Offer | None, used_on: datetime.date, day: datetime.date, idempotency_key: str, channel: str,
-             replay: dict) -> tuple[Use, bool]:
+             replay: dict, repeat_confirmed: bool = False) -> tuple[Use, bool]:
     _check_throttle(user)
     if not numbers.is_valid(normalized):
         raise DomainError("card_number_invalid")
@@ -618,6 +629,11 @@ def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, g
                 if idempotency_key and (existing := _existing_use(venue, idempotency_key)) is not None:
                     return _replay(existing, **replay), False
                 _take_places(locked, _places(children))
+            # Issue 11: asked after every rule, the quota included, so that nobody confirms a use that is then
+            # refused for another reason (the refusal rolls the places back). A retry of a key already used finds
+            # its own use here: use_log_or_replay then replays it.
+            if not repeat_confirmed and (earlier := same_day_uses(card_id=card.pk, venue_id=venue.pk, day=used_on)):
+                raise DomainError("repeat_use", uses=earlier)
             # The row is its own record of who logged what, where and when (R12): no second copy in the
             # audit log for every ticket (rows.insert sends no signals). Its later changes (a cancellation)
             # are audited as usual.
@@ -646,6 +662,14 @@ def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, g
 LOOKUP_FAILURES = frozenset(
     {"card_number_invalid", "card_not_found", "card_inactive", "card_expired", "card_not_valid_in_region"}
 )
+
+
+def same_day_uses(*, card_id: int, venue_id: int, day: datetime.date) -> list[Use]:
+    """The card's uses at the venue on ``day`` that are not cancelled, oldest first: what makes another use of it
+    there that day a repeat (issue 11). Read through rows.many (SQL written once): it is asked on every log.
+    Unscoped: the rule asks it for a venue whose staff the user is; pages read ``cards.selectors.repeat_uses``."""
+    return rows.many(Use, "card_id = %s AND venue_id = %s AND used_on = %s AND cancelled_at IS NULL",
+                     [card_id, venue_id, connection.ops.adapt_datefield_value(day)], order_by="logged_at, id")
 
 
 def _existing_use(venue: Venue, idempotency_key: str) -> Use | None:

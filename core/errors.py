@@ -38,6 +38,10 @@ MESSAGES = {
         "The same request key was already used with different details. Reload the page and try again."
     ),
     "throttled": _("Too many failed card checks. Wait a minute before checking again."),
+    # Issue 11: the same card again at the same venue on the same day is logged only when confirmed.
+    "repeat_use": _(
+        "This card has already been logged at this venue on this day. Log it again only if this is another visit."
+    ),
     "municipality_file_invalid": _("The municipality file has errors; nothing was loaded."),
     # Invitations (access.services) and the card import (cards.resources).
     "invitation_invalid": _("The invitation link is not valid."),
@@ -108,6 +112,7 @@ HTTP_STATUS = {
     "quota_exhausted": 409,
     "card_number_taken": 409,
     "idempotency_conflict": 409,
+    "repeat_use": 409,
     "use_already_cancelled": 409,
     "throttled": 429,
 }

@@ -566,7 +566,12 @@ def _fixed_cards(today: datetime.date, users, offices, municipalities, summary: 
 
 
 def _fixed_uses(today: datetime.date, users, venues, offers, cards, summary: DemoSummary) -> None:
-    """A few uses through ``use_log`` (quota, course, children, community group, pop-up, local-only)."""
+    """A few uses through ``use_log`` (quota, course, children, community group, pop-up, local-only).
+
+    Yesterday's visits, entered today from paper (late entries): the demo cards' uses today are left to the people
+    trying the counter, whose first log of a card at a venue is then not a repeat (issue 11: ``repeat_use``).
+    """
+    visit_day = today - datetime.timedelta(days=1)
     specs = [
         ("kohde-vapriikki", ("Tampere", "Vapriikki"), "tampere_valid", {"offer": offers["vapriikki"]}),
         ("kohde-vapriikki", ("Tampere", "Vapriikki"), "tampere_children",
@@ -582,7 +587,7 @@ def _fixed_uses(today: datetime.date, users, venues, offers, cards, summary: Dem
         if Use.objects.filter(venue=venue, idempotency_key=key).exists():
             continue
         use_log(user=users[username], venue=venue, number=cards[card_key].number, idempotency_key=key,
-                today=today, used_on=today, **extra)
+                today=today, used_on=visit_day, **extra)
         summary.created["fixed uses"] += 1
 
 

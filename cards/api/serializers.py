@@ -138,6 +138,18 @@ class CardCheckQuerySerializer(serializers.Serializer):
     venue = serializers.IntegerField(**ID_FIELD, help_text="The id of your venue.")
 
 
+class CheckUseSerializer(serializers.Serializer):
+    """An earlier use of the checked card at this venue today (issue 11): what a repeat would repeat."""
+
+    id = serializers.IntegerField()
+    logged_at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=Use.Kind.choices)
+    offer = serializers.IntegerField(source="offer_id", allow_null=True)
+    children = serializers.IntegerField()
+    group_size = serializers.IntegerField(allow_null=True)
+    channel = serializers.ChoiceField(choices=Use.Channel.choices)
+
+
 class CardCheckSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="The number as normalised (upper case, no separators).")
     kind = serializers.ChoiceField(choices=Card.Kind.choices, allow_null=True)
@@ -150,6 +162,11 @@ class CardCheckSerializer(serializers.Serializer):
         "the card is not valid.",
     )
     region = RefSerializer(allow_null=True, help_text="The card's region.")
+    uses_today = CheckUseSerializer(
+        many=True,
+        help_text="A valid card's uses at this venue today that are not cancelled, oldest first (empty otherwise): "
+        "logging another one today needs `confirm_repeat` (409 `repeat_use`).",
+    )
 
 
 class CardNumberField(serializers.CharField):
@@ -189,6 +206,16 @@ class UseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class JsonBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` as JSON has them; DRF's own field also takes "true", 1 or "yes", which the schema
+    (a boolean) does not allow and a stricter server would refuse."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class UseLogSerializer(StrictSerializer):
     """R5–R11: log one free ticket or course place. Rules are checked by ``use_log``."""
 
@@ -208,6 +235,12 @@ class UseLogSerializer(StrictSerializer):
         required=False, allow_blank=True, max_length=64,
         help_text="Send a unique key per use (e.g. the ticket id). Repeating the request with the same key "
         "returns the same use with status 200 instead of logging a second one.",
+    )
+    confirm_repeat = JsonBooleanField(
+        default=False,
+        help_text="The card already has a use that is not cancelled at this venue on this day (`uses_today` of the "
+        "check): without `true` the answer is 409 `repeat_use` and nothing is logged. Send `true` only after a "
+        "person confirmed that this is another visit.",
     )
 
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -9,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from cards import numbers
+from cards import numbers, selectors
 from cards.filters import CardFilterSet, UseFilterSet
 from cards.models import Card, Use
 from cards.selectors import card_by_number, municipality_from_text
@@ -31,6 +32,7 @@ from .serializers import (
     CardRenewSerializer,
     CardReplaceSerializer,
     CardSerializer,
+    CheckUseSerializer,
     ServedCardSerializer,
     UseCancelSerializer,
     UseLogSerializer,
@@ -232,7 +234,9 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         summary="Check a card at a venue (venue staff, ticketing systems)",
         description="Always 200 for a well-formed request: `valid` tells whether the card may be used at this venue "
         "today, `code` why not (" + ", ".join(f"`{code}`" for code in CHECK_CODES) + "). Every check is recorded "
-        "(R12). Failed checks are limited per user and minute: over the limit the answer is 429 `throttled`. "
+        "(R12). `uses_today` lists a valid card's uses at this venue today: logging it again today needs "
+        "`confirm_repeat` (issue 11). Failed checks are limited per user and minute: over the limit the answer is "
+        "429 `throttled`. "
         "A venue you are not staff of answers 404 `not_found`.",
         parameters=[
             OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH,
@@ -248,8 +252,12 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         venue = _own_venue_or_404(request.user, query.validated_data["venue"])
         # Control characters never reach the audit table; such a number is simply invalid.
         typed = _UNPRINTABLE.sub("?", number or "")[:64]
-        result = card_check(user=request.user, venue=venue, number=typed, channel=Use.Channel.API)
+        day = timezone.localdate()
+        result = card_check(user=request.user, venue=venue, number=typed, channel=Use.Channel.API, today=day)
         region = result.region
+        uses_today = []
+        if result.valid:  # issue 11: what logging it again today would repeat
+            uses_today = selectors.repeat_uses(user=request.user, venue=venue, card=result.card, day=day)
         return Response({
             "number": result.number[:64],
             "kind": result.kind,
@@ -258,6 +266,7 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "valid_until": result.valid_until,
             "children_allowed": result.children_allowed,
             "region": {"id": region.pk, "name": region.name} if region else None,
+            "uses_today": CheckUseSerializer(uses_today, many=True).data,
         })
 
 
@@ -300,18 +309,24 @@ class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         summary="Log a free ticket or course place (venue staff, ticketing systems)",
         description="R5–R11. 201 with the new use. **Idempotent**: a repeated request with the same "
         "`idempotency_key` at the same venue answers **200 with the same use** (nothing new is logged); the same key "
-        "with another card number answers 409 `idempotency_conflict`. A card that does not exist answers 404 "
-        "`card_not_found`; a venue you are not staff of answers 404 `not_found`.",
+        "with another card number answers 409 `idempotency_conflict`. **Repeat warning**: when the card already has a "
+        "use that is not cancelled at this venue on the same day (`used_on`, so a late entry too), nothing is logged "
+        "and the answer is 409 `repeat_use` unless the request says `\"confirm_repeat\": true` (a replay with the same "
+        "key is still 200). A card that does not exist answers 404 `card_not_found`; a venue you are not staff of "
+        "answers 404 `not_found`.",
         request=UseLogSerializer,
         responses={
             201: OpenApiResponse(UseSerializer, description="Logged."),
             200: OpenApiResponse(UseSerializer, description="Replay: the use logged earlier with this key."),
             **errors(e400=LOG_CODES, e404=("not_found", "card_not_found"),
-                     e409=("quota_exhausted", "idempotency_conflict"), e413=("payload_too_large",)),
+                     e409=("quota_exhausted", "idempotency_conflict", "repeat_use"), e413=("payload_too_large",)),
         },
         examples=[OpenApiExample("Ticket with two children", request_only=True, value={
             "card_number": "ABC-DEF-GHJ", "venue": 1, "kind": "ticket", "children": 2, "offer": None,
             "used_on": "2025-10-01", "idempotency_key": "ticket-4711",
+        }), OpenApiExample("The same card again today, confirmed", request_only=True, value={
+            "card_number": "ABC-DEF-GHJ", "venue": 1, "kind": "ticket", "children": 0, "idempotency_key": "ticket-4712",
+            "confirm_repeat": True,
         })],
     )
     def create(self, request, *args, **kwargs):
@@ -336,6 +351,7 @@ class UseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             used_on=data.get("used_on"),
             idempotency_key=data.get("idempotency_key") or "",
             channel=Use.Channel.API,
+            repeat_confirmed=data["confirm_repeat"],
         )
         use = self.get_queryset().get(pk=use.pk)
         # The answer echoes the number this request typed (DESIGN §5); a replay matched it too (``_replay``).

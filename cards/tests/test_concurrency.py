@@ -30,7 +30,8 @@ THREADS = 8
 TODAY = datetime.date(2025, 6, 16)
 
 
-def _run_in_parallel(user_id: int, venue_id: int, card_id: int, offer_id: int | None, keys: list[str]) -> list:
+def _run_in_parallel(user_id: int, venue_id: int, card_id: int, offer_id: int | None, keys: list[str],
+                     repeat_confirmed: bool = False) -> list:
     """Each thread logs one use; returns ("ok", use id) or ("refused", code) per thread."""
     barrier = threading.Barrier(len(keys), timeout=30)
     results: list = [None] * len(keys)
@@ -45,7 +46,7 @@ def _run_in_parallel(user_id: int, venue_id: int, card_id: int, offer_id: int | 
             offer = Offer.objects.get(pk=offer_id) if offer_id else None
             barrier.wait()
             use = services.use_log(user=user, venue=venue, number=number, offer=offer, idempotency_key=key,
-                                   today=TODAY)
+                                   repeat_confirmed=repeat_confirmed, today=TODAY)
             results[index] = ("ok", use.pk)
         except DomainError as exc:
             results[index] = ("refused", exc.code)
@@ -74,7 +75,9 @@ def test_parallel_logging_never_oversells_a_quota(counter):
     user, venue, card = counter
     offer = OfferFactory(venue=venue, quota=3)
 
-    results = _run_in_parallel(user.pk, venue.pk, card.pk, offer.pk, [f"kassa-{i}" for i in range(THREADS)])
+    # One card logged with eight keys: repeats of the day, each confirmed (issue 11), so only the quota refuses.
+    results = _run_in_parallel(user.pk, venue.pk, card.pk, offer.pk, [f"kassa-{i}" for i in range(THREADS)],
+                               repeat_confirmed=True)
 
     assert sorted(kind for kind, _ in results) == ["ok"] * 3 + ["refused"] * (THREADS - 3), results
     assert [value for kind, value in results if kind == "refused"] == ["quota_exhausted"] * (THREADS - 3)

@@ -776,13 +776,14 @@ def test_r10_last_places_cannot_be_exceeded_by_children(box_office, venue, card)
     _log(box_office, venue, card, offer=offer)
     with refused("quota_exhausted"):
         _log(box_office, venue, card, children=1, offer=offer)
-    assert _log(box_office, venue, card, offer=offer).offer == offer
+    # The same card again today at this venue: a repeat, confirmed (issue 11).
+    assert _log(box_office, venue, card, offer=offer, repeat_confirmed=True).offer == offer
 
 
 def test_r10_offer_without_quota_has_no_limit(box_office, venue, card):
     offer = OfferFactory(venue=venue, quota=None)
-    for _ in range(5):
-        _log(box_office, venue, card, children=2, offer=offer)
+    for visit in range(5):
+        _log(box_office, venue, card, children=2, offer=offer, repeat_confirmed=visit > 0)  # repeats: issue 11
     offer.refresh_from_db()
     assert offer.used_count == 15
 

@@ -171,7 +171,9 @@ def test_request_body_types_are_json_types(world, change, field):
 
 def test_integral_json_numbers_are_integers(world):
     """JSON has one number type: 2.0 is the integer 2 (JSON Schema says so too)."""
-    body = {"card_number": world.card_a.number, "venue": float(world.venue_a.pk), "kind": "ticket", "children": 0.0}
+    # Card A was used at venue A today (the world's use_a): another use is a repeat, confirmed (issue 11).
+    body = {"card_number": world.card_a.number, "venue": float(world.venue_a.pk), "kind": "ticket", "children": 0.0,
+            "confirm_repeat": True}
 
     response = world.client("venue_a").post("/api/v1/uses/", body, format="json")
 
