@@ -30,8 +30,9 @@ def error_target(bound_field) -> str:
 
 
 def error_summary_items(form) -> list[dict]:
-    """Every error of a bound form: the form's own first, then each field's in the order of the form. A field's errors link to its input (``#id_<field>``); a hidden field's and the form's own
-    have no input to go to and are listed without a link. Any form will do, allauth's included."""
+    """Every error of a bound form: the form's own first, then each field's in the order of the form. A field's
+    errors link to its input (``#id_<field>``); a hidden field's and the form's own have no input to go to and are
+    listed without a link. Any form will do, allauth's included."""
     if form is None or not getattr(form, "is_bound", False) or not form.errors:
         return []
     items = [{"target": "", "label": "", "message": error} for error in form.non_field_errors()]
