@@ -68,7 +68,7 @@ class VenueForm(PublicContactForm):
                               help_text=_("Empty = no end. To close the venue, use Close venue."))
 
     ERROR_FIELDS = {**PublicContactForm.ERROR_FIELDS, "venue_name_taken": "name", "choice_invalid": "category",
-                    "campaign_end_required": "active_until", "url_invalid": "website"}
+                    "campaign_end_required": "active_until"}
 
     def __init__(self, *args, region: Region | None, venue: Venue | None = None, **kwargs):
         if venue is not None and "initial" not in kwargs:
