@@ -48,7 +48,11 @@ def test_check_valid_card_answers_the_contract_body(world):
         "valid_until": card.valid_until.isoformat(),
         "children_allowed": 2,
         "region": {"id": world.region_a.pk, "name": "Pirkanmaa"},
+        # Issue 11: the world's use_a, card A at venue A today (logging it again needs a confirmation).
+        "uses_today": [{"id": world.use_a.pk, "logged_at": response.json()["uses_today"][0]["logged_at"],
+                        "kind": "ticket", "offer": None, "children": 0, "group_size": None, "channel": "counter"}],
     }
+    assert datetime.datetime.fromisoformat(response.json()["uses_today"][0]["logged_at"]) == world.use_a.logged_at
     check = CardCheck.objects.get()
     assert (check.user, check.venue, check.card, check.result, check.channel) == (
         world.users["venue_a"], world.venue_a, card, "valid", Use.Channel.API)
@@ -152,8 +156,10 @@ def test_over_long_or_control_character_number_is_just_invalid(world):
 
 
 def _log(world, role="venue_a", **body):
+    # The world's use_a is card A at venue A today: another use of it there today is a repeat, so these logs confirm
+    # it (issue 11; the repeat warning itself is tested in test_api_repeat.py).
     payload = {"card_number": world.card_a.number, "venue": world.venue_a.pk, "kind": "ticket", "children": 0,
-               "offer": None, "used_on": today().isoformat(), "idempotency_key": "lippu-1"}
+               "offer": None, "used_on": today().isoformat(), "idempotency_key": "lippu-1", "confirm_repeat": True}
     payload.update(body)
     return world.client(role).post("/api/v1/uses/", payload)
 
