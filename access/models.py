@@ -11,29 +11,47 @@ from core.scopes import scope_for
 
 class InvitationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "InvitationQuerySet":
-        """Regional contacts see invitations into their region's offices and venues; coordinators all."""
+        """Regional contacts see invitations into their region's offices, venues and contacts; coordinators all
+        (the national team's included)."""
         scope = scope_for(user)
         if scope.national:
             return self.all()
-        return self.filter(Q(office__region_id__in=scope.region_ids) | Q(venue__region_id__in=scope.region_ids))
+        return self.filter(
+            Q(office__region_id__in=scope.region_ids) | Q(venue__region_id__in=scope.region_ids)
+            | Q(region_id__in=scope.region_ids)
+        )
 
     def pending(self, now: datetime.datetime | None = None) -> "InvitationQuerySet":
         return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
 
 
 class Invitation(models.Model):
-    """A regional contact invites a person by e-mail into an office or a venue (an access grant, R12).
+    """A person invited by e-mail into a role (an access grant, R12): staff of an office or a venue, a region's
+    contact or a national coordinator. ``role`` names the role and exactly the field it needs is set: ``office``,
+    ``venue``, ``region`` (a contact) or none (the national team). Who may invite whom is
+    ``access.permissions.may_invite``.
 
     Only a SHA-256 digest of the token is stored: the link in the e-mail is the only copy of the secret.
     """
 
+    class Role(models.TextChoices):
+        OFFICE = "office", _("office staff")
+        VENUE = "venue", _("venue staff")
+        CONTACT = "contact", _("regional contact")
+        COORDINATOR = "coordinator", _("national coordinator")
+
     email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICE)
     office = models.ForeignKey(
         "distributors.Office", verbose_name=_("office"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="invitations",
     )
     venue = models.ForeignKey(
         "venues.Venue", verbose_name=_("venue"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="invitations",
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -57,9 +75,11 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(office__isnull=False) & Q(venue__isnull=True))
-                | (Q(office__isnull=True) & Q(venue__isnull=False)),
-                name="invitation_exactly_one_target",
+                condition=(Q(role="office") & Q(office__isnull=False) & Q(venue__isnull=True) & Q(region__isnull=True))
+                | (Q(role="venue") & Q(office__isnull=True) & Q(venue__isnull=False) & Q(region__isnull=True))
+                | (Q(role="contact") & Q(office__isnull=True) & Q(venue__isnull=True) & Q(region__isnull=False))
+                | (Q(role="coordinator") & Q(office__isnull=True) & Q(venue__isnull=True) & Q(region__isnull=True)),
+                name="invitation_role_matches_target",
             ),
             models.CheckConstraint(
                 condition=(Q(accepted_at__isnull=True) & Q(accepted_by__isnull=True)) | Q(accepted_at__isnull=False),
@@ -68,11 +88,21 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.target}"
+        return f"{self.email} → {self.target_label}"
 
     @property
     def target(self):
-        return self.office or self.venue
+        """The office, venue or region invited into; None for the national team."""
+        return self.office or self.venue or self.region
+
+    @property
+    def target_label(self) -> str:
+        """What the invitation is for, as the e-mail and the accept page say it."""
+        if self.role == self.Role.CONTACT:
+            return _("%(region)s (regional contact)") % {"region": self.region}
+        if self.role == self.Role.COORDINATOR:
+            return str(_("Kaikukeskus (national coordinator)"))
+        return str(self.target)
 
     def is_pending(self, now: datetime.datetime | None = None) -> bool:
         return self.accepted_at is None and self.expires_at > (now or timezone.now())

@@ -21,11 +21,15 @@ ENTRIES = [
     ("regional_contact", "distributors:offices", _("Offices")),
     ("regional_contact", "venues:venues", _("Venues")),
     ("regional_contact", "cards:list", _("Cards")),
+    ("regional_contact", "access:staff", _("Staff")),
+    ("regional_contact", "reports:audit", _("Audit trail")),
     ("coordinator", "reports:national", _("National dashboard")),
     ("coordinator", "regions:regions", _("Regions")),
     ("coordinator", "regions:settings", _("National settings")),
     ("coordinator", "distributors:offices", _("Offices")),
     ("coordinator", "venues:venues", _("Venues")),
+    ("coordinator", "access:staff", _("Staff")),
+    ("coordinator", "reports:audit", _("Audit trail")),
 ]
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("profile/", access_views.profile, name="profile"),
     path("profile/api-token/", access_views.api_token_create, name="api-token-create"),
     path("profile/api-token/revoke/", access_views.api_token_revoke, name="api-token-revoke"),
+    path("staff/", include((access.urls.staff_patterns, "access"))),
     path("healthz/", views.healthz, name="healthz"),
     path("i18n/setlang/", public_views.set_language, name="set_language"),  # Django's, for prefixed pages too
     path("accounts/", include("allauth.urls")),

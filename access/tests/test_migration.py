@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from access.models import Invitation
 from distributors.tests.factories import OfficeFactory
-from regions.tests.factories import UserFactory
+from regions.tests.factories import RegionFactory, UserFactory
 from venues.tests.factories import VenueFactory
 
 OLD_TABLE = "kaikukanta_invitation"
+LATEST = "0002_invitation_roles"
 
 
 def _migrate(target: list[tuple[str, str | None]]) -> None:
@@ -61,6 +62,36 @@ def test_the_earlier_layouts_invitations_move_with_every_row_and_content_type():
     ]
     assert ContentType.objects.get_for_model(Invitation).pk == old_type.pk
     assert not ContentType.objects.filter(app_label="kaikukanta").exists()
+    # and on to today's table: each invitation gets the role its target gives
+    _migrate([("access", LATEST)])
+    assert list(Invitation.objects.order_by("email").values_list("email", "role")) == [
+        ("kassa@example.fi", "venue"), ("uusi@example.fi", "office"),
+    ]
     # and a new invitation continues the old numbering
     newest = Invitation.objects.create(email="kolmas@example.fi", token_hash="c" * 64, office=office, expires_at=now)
     assert newest.pk > max(Invitation.objects.exclude(pk=newest.pk).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_roles_migrate_backwards_without_the_invitations_the_old_table_cannot_hold():
+    # given: an office invitation and a regional contact's and a coordinator's (only the new table holds those)
+    office, region = OfficeFactory(), RegionFactory()
+    now = timezone.now()
+    Invitation.objects.create(email="toimisto@example.fi", token_hash="a" * 64, office=office, expires_at=now)
+    Invitation.objects.create(email="alue@example.fi", token_hash="b" * 64, role="contact", region=region,
+                              expires_at=now)
+    Invitation.objects.create(email="koordinaattori@example.fi", token_hash="c" * 64, role="coordinator",
+                              expires_at=now)
+
+    # when: migrating back to the office-or-venue table, then forward again
+    _migrate([("access", "0001_invitation")])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email, office_id, venue_id FROM access_invitation ORDER BY email")
+        backwards = cursor.fetchall()
+    _migrate([("access", LATEST)])
+
+    # then: the office invitation was kept with its role, the others could not be
+    assert backwards == [("toimisto@example.fi", office.pk, None)]
+    assert list(Invitation.objects.values_list("email", "role", "office_id")) == [
+        ("toimisto@example.fi", "office", office.pk),
+    ]

@@ -175,11 +175,13 @@ def test_the_staff_section_renders_the_same_on_the_office_and_the_venue_page(cli
     office_section = _staff_section(office_page.content.decode())
     venue_section = _staff_section(venue_page.content.decode())
     office_links = (f'action="/offices/{world.office.pk}/staff/{office_membership.pk}/end/"',
-                    f'action="/offices/{world.office.pk}/invite/"')
+                    f'action="/offices/{world.office.pk}/invite/"',
+                    f'href="/staff/people/{person.pk}/deactivate/?next=%2Foffices%2F{world.office.pk}%2F"')
     venue_links = (f'action="/venues/{venue.pk}/staff/{venue_membership.pk}/end/"',
-                   f'action="/venues/{venue.pk}/invite/"')
-    assert [office_section.count(link) for link in office_links] == [1, 1]
-    assert [venue_section.count(link) for link in venue_links] == [1, 1]
+                   f'action="/venues/{venue.pk}/invite/"',
+                   f'href="/staff/people/{person.pk}/deactivate/?next=%2Fvenues%2F{venue.pk}%2F"')
+    assert [office_section.count(link) for link in office_links] == [1, 1, 1]
+    assert [venue_section.count(link) for link in venue_links] == [1, 1, 1]
     assert "Aino Virtanen" in office_section
     assert "uusi@example.fi" in office_section
     for old, new in zip(office_links, venue_links, strict=True):
