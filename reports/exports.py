@@ -20,7 +20,7 @@ from venues.models import Category, StatGroup, Venue
 
 from . import charts
 from .aggregates import GROUPS, attributed_to, counted_uses
-from .selectors import Dashboard, Period
+from .selectors import Dashboard, Period, participations
 from .suppression import COMPLEMENTARY, SMALL_COUNT_LIMIT, SUPPRESSED, column_lines, row_lines, suppress_table
 
 NOTICE = gettext_lazy(
@@ -70,8 +70,9 @@ def _group_label(group: str) -> str:
 
 
 def visit_headers() -> list[str]:
-    """Every use admits one adult (the cardholder or the community card's user); children come on top."""
-    return [_("Uses (adults)"), _("Children"), _("Visitors in all")]
+    """Named as the published figures name them: a use admits one adult (the cardholder or the community card's
+    user), child tickets come on top, participations are both (``selectors.participations``)."""
+    return [_("Uses"), _("Child tickets"), _("Participations in total")]
 
 
 def visits(row: dict) -> list[int]:
@@ -103,13 +104,13 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
         [_("Cards taken into use"), s["cards_taken_into_use"]],
         [_("Active cardholders"), s["active_cardholders"]],
         [_("Uses"), s["uses_total"]],
-        [_("Uses, adults"), s["uses_adults"]],
-        [_("Uses, children"), s["uses_children"]],
+        [_("Child tickets"), s["uses_children"]],
+        [_("Participations in total"), participations(s)],
     ]
     for group in GROUPS:
-        key_figures.append([_("%(group)s, adults") % {"group": _group_label(group).capitalize()},
+        key_figures.append([_("%(group)s, uses") % {"group": _group_label(group).capitalize()},
                             s["uses_by_group"][group]["adults"]])
-        key_figures.append([_("%(group)s, children") % {"group": _group_label(group).capitalize()},
+        key_figures.append([_("%(group)s, child tickets") % {"group": _group_label(group).capitalize()},
                             s["uses_by_group"][group]["children"]])
     key_figures += [
         [_("Community card uses"), s["community_card_uses"]],
@@ -165,14 +166,14 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
     tables.append(Table(
         "municipalities", municipalities_title,
         [_("Municipality"), _("Welfare area"), _("Cards registered"), _("Taken into use"), _("Active cardholders"),
-         _("Uses"), _("Children")],
+         _("Uses"), _("Child tickets")],
         municipalities,
         numeric_from=2,
     ))
     tables.append(Table(
         "welfare_areas", _("By welfare area"),
         [_("Welfare area"), _("Cards registered"), _("Taken into use"), _("Active cardholders"), _("Uses"),
-         _("Children")],
+         _("Child tickets")],
         _below_region([[str(r["welfare_area"]), r["registered"], r["taken"], r["holders"], r["uses"], r["children"]]
                        for r in board.welfare_areas], range(1, 6), suppressed,
                       column_lines([None] * len(board.welfare_areas), range(1, 6))),
@@ -180,7 +181,7 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
     if len(board.regions_table) > 1 or board.national:
         tables.append(Table(
             "regions", _("By region"),
-            [_("Region"), _("Uses"), _("Children"), _("Cross-region uses"), _("Cards registered"),
+            [_("Region"), _("Uses"), _("Child tickets"), _("Cross-region uses"), _("Cards registered"),
              _("Taken into use"), _("Active cardholders")],
             [[r["region"].name, r["uses"], r["children"], r["cross"], r["registered"], r["taken"], r["holders"]]
              for r in board.regions_table],
@@ -194,7 +195,7 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
 def dashboard_charts(board: Dashboard, *, suppressed: bool = True, top: int = 10) -> dict[str, str]:
     """SVG charts; when ``suppressed``, offices with 1–4 cards and venues with a hidden count are left out
     (a bar would show the count)."""
-    series = [str(_("Adults")), str(_("Children"))]
+    series = [str(_("Uses")), str(_("Child tickets"))]
     month_names = [formats.date_format(r["month"], "M") for r in board.trend]
     trend = [charts.Bar(name, (r["adults"], r["children"])) for name, r in zip(month_names, board.trend, strict=True)]
     categories = [charts.Bar(str(r["label"]), (r["adults"], r["children"])) for r in board.categories if r["uses"]]

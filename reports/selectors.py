@@ -18,6 +18,9 @@ Definitions
     use counts              a logged use that is not cancelled (R11)
     adults                  1 per counted use: the cardholder, or the community card's user
     children                ``Use.children`` of counted uses
+    names on the pages      as the published figures name them ("100,000 uses", "child tickets"): *uses*
+                            (käyttökerrat) are the counted uses, one adult visit each; *child tickets* (lasten
+                            liput) the children; *participations in total* both (``participations``)
     group                   ``Use.stat_group``: culture / education (every course place) / science / sport
     community_card_uses     counted uses logged with a community card
     cross_region_uses       counted uses where the card's region differs from the venue's region.
@@ -442,6 +445,11 @@ def _summary(uses: dict, cards: dict, network: dict) -> dict:
         "cross_region_uses": uses["cross_region_uses"],
         **network,
     }
+
+
+def participations(summary: dict) -> int:
+    """Uses and child tickets together: every visit, adults and children (not a field of the API's summary)."""
+    return summary["uses_total"] + summary["uses_children"]
 
 
 def summary_for(region_ids, period: Period) -> dict:

@@ -1,6 +1,14 @@
 from django import template
 
+from reports import selectors
+
 register = template.Library()
+
+
+@register.filter
+def participations(summary: dict) -> int:
+    """A dashboard summary's uses and child tickets together (``reports.selectors.participations``)."""
+    return selectors.participations(summary)
 
 
 @register.filter
