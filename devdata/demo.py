@@ -568,10 +568,11 @@ def _fixed_cards(today: datetime.date, users, offices, municipalities, summary: 
 def _fixed_uses(today: datetime.date, users, venues, offers, cards, summary: DemoSummary) -> None:
     """A few uses through ``use_log`` (quota, course, children, community group, pop-up, local-only).
 
-    Yesterday's visits, entered today from paper (late entries): the demo cards' uses today are left to the people
-    trying the counter, whose first log of a card at a venue is then not a repeat (issue 11: ``repeat_use``).
+    Visits of a week ago, entered today from paper (late entries): the demo cards' uses today and yesterday are left
+    to the people (and the tests) trying the counter, whose first log of a card at a venue on such a day is then not
+    a repeat (issue 11: ``repeat_use``).
     """
-    visit_day = today - datetime.timedelta(days=1)
+    visit_day = today - datetime.timedelta(days=7)
     specs = [
         ("kohde-vapriikki", ("Tampere", "Vapriikki"), "tampere_valid", {"offer": offers["vapriikki"]}),
         ("kohde-vapriikki", ("Tampere", "Vapriikki"), "tampere_children",
