@@ -17,4 +17,6 @@ urlpatterns = [
     path("files/<int:pk>/download/", views.file_download, name="file_download"),
     path("files/<int:pk>/retry/", views.file_retry, name="file_retry"),
     path("refresh/", views.rollup_refresh, name="rollup_refresh"),
+    path("audit/", views.audit_trail, name="audit"),
+    path("audit/export.csv", views.audit_csv, name="audit_csv"),
 ]

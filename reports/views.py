@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import DomainError
 from core.scopes import scope_for
 
-from . import exports, services, tasks
+from . import audit, exports, services, tasks
 from .forms import DashboardFilterForm, FileRequestForm
 from .models import QUEUED_TOO_LONG, ReportFile, RollupRun
 from .selectors import Period, dashboard, regions_visible_for_reports, scoped_region_ids, worker_status
@@ -281,3 +281,42 @@ def _safe_next(request) -> bool:
     target = request.POST.get("next") or ""
     return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
 
+
+
+# --- the audit trail (R12): reports.audit ------------------------------------------------------------------
+
+
+def _audit_filters(request) -> tuple[audit.AuditFilterForm, audit.AuditFilters | None]:
+    if not audit.may_read_audit(request.user):
+        raise PermissionDenied
+    form = audit.AuditFilterForm(request.GET, user=request.user)
+    return form, form.filters()
+
+
+@login_required
+@require_GET
+def audit_trail(request):
+    """Who did what, when and through which channel, in the user's scope: newest first, a page at a time."""
+    form, filters = _audit_filters(request)
+    page = audit.audit_page(user=request.user, filters=filters, cursor=request.GET.get("cursor")) if filters else None
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(request, "reports/audit.html", {
+        "form": form, "page": page, "query": query.urlencode(), "exact_number": bool(filters and filters.card_number),
+        "national": scope_for(request.user).national,
+    })
+
+
+@login_required
+@require_GET
+def audit_csv(request):
+    """The filtered trail as CSV, streamed; the download is itself an export in the trail."""
+    form, filters = _audit_filters(request)
+    if filters is None:
+        return redirect(f"{reverse('reports:audit')}?{request.GET.urlencode()}")
+    services.export_record(user=request.user, what="audit", fmt="csv", region_ids=audit.audit_region_ids(request.user),
+                           params={"channel": "page", **filters.params()})
+    response = StreamingHttpResponse(audit.audit_csv_lines(audit.audit_events(user=request.user, filters=filters)),
+                                     content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="kaikukanta-audit-{timezone.localdate():%Y%m%d}.csv"'
+    return response
