@@ -31,3 +31,10 @@ def organisation_names() -> list[str]:
 
 def office_get(*, user, pk: int) -> Office:
     return Office.objects.visible_to(user).select_related("region", "organisation", "municipality").get(pk=pk)
+
+
+def public_offices(region, day) -> QuerySet[Office]:
+    """Where to get the card in ``region``: its offices active on ``day`` that chose to be listed on the public region
+    page, with the public contact they give (the template shows only the ``public_*`` fields, never ``email``)."""
+    return (Office.objects.active_on(day).filter(region=region, public_listing=True)
+            .select_related("organisation", "municipality").order_by("name", "pk"))

@@ -3,7 +3,7 @@ urls.py mounts these beside the card pages under one namespace."""
 
 from django.urls import path
 
-from . import views
+from . import catalogue, views
 
 # The service worker lives at the top of /cards/m/ so its scope covers every mobile card.
 mobile_card_patterns = [
@@ -23,4 +23,8 @@ public_patterns = [
     path("selkokieli/", views.plain_language, name="plain_language"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    # "Where the card works" and the region pages (public/catalogue.py).
+    path("venues/", catalogue.catalogue, name="catalogue"),
+    path("regions/", catalogue.region_index, name="regions"),
+    path("regions/<int:pk>/", catalogue.region_page, name="region"),
 ]

@@ -68,3 +68,43 @@ def welfare_areas() -> QuerySet[WelfareArea]:
 def national_settings() -> NationalSettings:
     """The row itself, read fresh (not the counters' cached copy): the page shows what is stored."""
     return NationalSettings.objects.get_or_create(pk=1)[0]
+
+
+# --- the public region pages and catalogue (public/, no sign-in) ---------------------------------
+
+
+def public_regions(day) -> QuerySet[Region]:
+    """The networks running on ``day`` (R9), with their municipalities, for the public region index and filters."""
+    return (
+        Region.objects.active_on(day)
+        .prefetch_related(Prefetch("municipalities", queryset=Municipality.objects.order_by("name_fi", "pk")))
+        .order_by("name", "pk")
+    )
+
+
+def public_region(pk: int, day) -> Region:
+    """One network running on ``day`` with its municipalities (and their welfare areas) and its contact persons; a
+    region that has ended or not begun answers 404 on the public side."""
+    region = (
+        Region.objects.active_on(day)
+        .prefetch_related(
+            Prefetch("municipalities",
+                     queryset=Municipality.objects.select_related("welfare_area").order_by("name_fi", "pk")),
+            Prefetch("contact_persons", queryset=RegionContactPerson.objects.order_by("side")),
+        )
+        .filter(pk=pk).first()
+    )
+    if region is None:
+        raise Http404
+    return region
+
+
+def region_name(region: Region, language: str) -> str:
+    """A region's name in ``language``, from its prefetched municipalities: a region named after one of its
+    municipalities (Tampere, Savonlinna) takes that municipality's Swedish name (Tammerfors, Nyslott) on Swedish
+    pages; otherwise (and in Finnish and English) its stored name."""
+    if language == "sv":
+        for municipality in region.municipalities.all():
+            if municipality.name_fi == region.name and municipality.name_sv:
+                return municipality.name_sv
+    return region.name

@@ -8,12 +8,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from core import rows
 from core.scopes import scope_for
+from regions.models import Municipality, Region
 
 from .models import CATEGORY_GROUP, Category, Offer, Venue, VenueMembership
 from .permissions import may_act_for_venue
@@ -107,3 +108,101 @@ def category_list(*, user, today: datetime.date) -> list[CategoryRow]:
 
 def venue_get(*, user, pk: int) -> Venue:
     return Venue.objects.visible_to(user).select_related("region", "municipality").get(pk=pk)
+
+
+# --- the public catalogue "Where the card works" (public/, no sign-in) ----------------------------
+
+# How much of a quota is "few left" on the public pages: at most this many places, or at most this share of the
+# quota, whichever is more (a quota of 40 is "few left" from 4 places on, one of 6 from 3). The exact number of
+# places used or left is never shown to the public, only one of the three words.
+FEW_LEFT_PLACES = 3
+FEW_LEFT_SHARE = 0.10
+
+
+class Availability:
+    AVAILABLE = "available"
+    FEW_LEFT = "few_left"
+    FULL = "full"
+
+
+def availability(quota: int | None, used: int) -> str:
+    """"places available", "few left" or "full" for an offer's quota and its places used (R10's sold out = full)."""
+    if quota is None:
+        return Availability.AVAILABLE
+    left = max(quota - used, 0)
+    if left == 0:
+        return Availability.FULL
+    if left <= max(FEW_LEFT_PLACES, quota * FEW_LEFT_SHARE):
+        return Availability.FEW_LEFT
+    return Availability.AVAILABLE
+
+
+@dataclass(frozen=True)
+class PublicOffer:
+    """What the public sees of an offer: no quota and no count of uses, only the availability word."""
+
+    title: str
+    is_course: bool
+    kind_label: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    availability: str
+    current: bool
+
+
+def public_venues(day: datetime.date, *, region_id: int | None = None, municipality_id: int | None = None,
+                  category: str = "", q: str = "") -> QuerySet[Venue]:
+    """Venues listed publicly and active on ``day`` (R9): those of a region active that day and pop-up venues in their
+    campaign (a pop-up's active period is its campaign). Filtered by region, municipality, category and a free text
+    (the venue's name, its municipality's name in either language, or the title of one of its current or coming
+    offers). Ordered by name."""
+    qs = (
+        Venue.objects.active_on(day)
+        .filter(public_listing=True)
+        .filter(Region.active_q(day, prefix="region__") | Q(is_popup=True, region__isnull=True))
+        .select_related("region", "municipality")
+    )
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    if municipality_id is not None:
+        qs = qs.filter(municipality_id=municipality_id)
+    if category:
+        qs = qs.filter(category=category)
+    if q:
+        offers = Offer.objects.filter(venue=OuterRef("pk"), ends_on__gte=day, title__icontains=q)
+        qs = qs.filter(Q(name__icontains=q) | Q(municipality__name_fi__icontains=q)
+                       | Q(municipality__name_sv__icontains=q) | Exists(offers))
+    return qs.order_by("name", "pk")
+
+
+def public_offers(venues, day: datetime.date) -> dict[int, list[PublicOffer]]:
+    """The current and coming offers of ``venues`` (one query), by venue id, in date order."""
+    ids = [venue.pk for venue in venues]
+    result: dict[int, list[PublicOffer]] = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    rows = (Offer.objects.filter(venue_id__in=ids, ends_on__gte=day)
+            .order_by("venue_id", "starts_on", "title", "pk")
+            .values_list("venue_id", "title", "kind", "starts_on", "ends_on", "quota", "used_count"))
+    kinds = dict(Offer.Kind.choices)
+    for venue_id, title, kind, starts_on, ends_on, quota, used in rows:
+        result[venue_id].append(PublicOffer(
+            title=title, is_course=kind == Offer.Kind.COURSE, kind_label=str(kinds.get(kind, kind)),
+            starts_on=starts_on, ends_on=ends_on, availability=availability(quota, used), current=starts_on <= day,
+        ))
+    return result
+
+
+def public_categories(day: datetime.date) -> list[tuple[str, str]]:
+    """The categories that at least one publicly listed venue active on ``day`` has, as (value, label)."""
+    present = set(public_venues(day).order_by().values_list("category", flat=True).distinct())
+    return [(value, str(label)) for value, label in Category.choices if value in present]
+
+
+def public_venue_count(day: datetime.date, *, region_id: int) -> int:
+    return public_venues(day, region_id=region_id).count()
+
+
+def public_municipalities(day: datetime.date) -> QuerySet[Municipality]:
+    """The municipalities where at least one publicly listed venue is active on ``day``, for the catalogue filter."""
+    return Municipality.objects.filter(pk__in=public_venues(day).order_by().values("municipality_id"))

@@ -1,0 +1,124 @@
+"""The public catalogue "Where the card works" and the region pages (issue 13, points 2 and 3), without sign-in.
+
+Every read goes through the public selectors of the apps below (``venues.selectors.public_*``,
+``regions.selectors.public_*``, ``distributors.selectors.public_offices``): which venues are listed (active today, of a
+network running today, or a pop-up in its campaign), an offer's availability as one word (never a count of uses), the
+offices that chose to be listed. The views only read the GET filters and arrange the page.
+"""
+
+import dataclasses
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from distributors import selectors as distributor_selectors
+from regions import selectors as region_selectors
+from venues import selectors as venue_selectors
+from venues.models import Venue
+
+PAGE_SIZE = 20
+
+
+@dataclasses.dataclass
+class CatalogueEntry:
+    venue: Venue
+    region_name: str
+    offers: list
+
+
+class CatalogueFilters(forms.Form):
+    """The catalogue's GET parameters (shareable addresses). An unknown value is dropped rather than refused: an old
+    shared link to a region that has since ended still opens the catalogue."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        help_text=_("A venue, a municipality or an event or course"))
+    region = forms.TypedChoiceField(label=_("Region"), required=False, coerce=int, empty_value=None)
+    municipality = forms.TypedChoiceField(label=_("Municipality"), required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+
+    def __init__(self, data, *, regions, region_labels, municipalities, categories):
+        super().__init__(data)
+        self.fields["region"].choices = [("", _("All regions"))] + [
+            (region.pk, region_labels.get(region.pk, region.name)) for region in regions]
+        self.fields["municipality"].choices = [("", _("All municipalities"))] + [
+            (municipality.pk, str(municipality)) for municipality in municipalities]
+        self.fields["category"].choices = [("", _("All categories")), *categories]
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid one is left out (and its field shows it empty)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})  # holds only the valid fields
+        return {
+            "q": (cleaned.get("q") or "").strip(),
+            "region_id": cleaned.get("region"),
+            "municipality_id": cleaned.get("municipality"),
+            "category": cleaned.get("category") or "",
+        }
+
+
+def _query_string(filters: dict) -> str:
+    params = {"q": filters["q"], "region": filters["region_id"], "municipality": filters["municipality_id"],
+              "category": filters["category"]}
+    return urlencode({key: value for key, value in params.items() if value not in ("", None)})
+
+
+@require_safe
+def catalogue(request):
+    """``/<lang>/venues/``: every venue where the card works today, filtered by region, municipality, category and a
+    free text given as GET parameters, 20 to a page, with each venue's current and coming offers."""
+    day = timezone.localdate()
+    language = translation.get_language()
+    regions = list(region_selectors.public_regions(day))
+    labels = {region.pk: region_selectors.region_name(region, language) for region in regions}
+    municipalities = sorted(venue_selectors.public_municipalities(day), key=lambda m: (str(m).casefold(), m.pk))
+    form = CatalogueFilters(request.GET, regions=regions, region_labels=labels, municipalities=municipalities,
+                            categories=venue_selectors.public_categories(day))
+    filters = form.filters()
+    venues = venue_selectors.public_venues(day, **filters)
+    page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
+    offers = venue_selectors.public_offers(page.object_list, day)
+    entries = [CatalogueEntry(venue=venue, region_name=labels.get(venue.region_id, venue.region.name)
+                              if venue.region_id else "", offers=offers.get(venue.pk, []))
+               for venue in page.object_list]
+    chosen_region = next((region for region in regions if region.pk == filters["region_id"]), None)
+    return render(request, "public/catalogue.html", {
+        "form": form, "page": page, "entries": entries, "query": _query_string(filters),
+        "filtered": any(value not in ("", None) for value in filters.values()),
+        "chosen_region": chosen_region, "chosen_region_name": labels.get(chosen_region.pk) if chosen_region else "",
+        "local_only": [labels[region.pk] for region in regions if region.local_only],
+        "today": day,
+    })
+
+
+@require_safe
+def region_index(request):
+    """``/<lang>/regions/``: every network running today with its municipalities."""
+    day = timezone.localdate()
+    language = translation.get_language()
+    regions = [(region, region_selectors.region_name(region, language))
+               for region in region_selectors.public_regions(day)]
+    regions.sort(key=lambda pair: (pair[1].casefold(), pair[0].pk))
+    return render(request, "public/region_index.html", {"regions": regions, "today": day})
+
+
+@require_safe
+def region_page(request, pk: int):
+    """``/<lang>/regions/<pk>/``: a network's period, municipalities, where to get the card (listed offices), its two
+    contact persons and a link to its venues in the catalogue; 404 for a region not running today."""
+    day = timezone.localdate()
+    region = region_selectors.public_region(pk, day)
+    people = region_selectors.contact_persons_by_side(region)
+    return render(request, "public/region.html", {
+        "region": region, "region_name": region_selectors.region_name(region, translation.get_language()),
+        "municipalities": sorted(region.municipalities.all(), key=lambda m: (str(m).casefold(), m.pk)),
+        "offices": distributor_selectors.public_offices(region, day),
+        "contact_persons": list(people.items()),
+        "venue_count": venue_selectors.public_venue_count(day, region_id=region.pk),
+        "catalogue_query": urlencode({"region": region.pk}),
+        "today": day,
+    })
