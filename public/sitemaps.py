@@ -10,8 +10,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+from django.utils import timezone
 
-PAGES = ["public:home", "public:accessibility", "public:privacy"]
+from regions.selectors import public_regions
+
+PAGES = ["public:home", "public:catalogue", "public:regions", "public:accessibility", "public:privacy"]
 FINNISH_PAGES = ["public:plain_language"]
 
 
@@ -45,4 +48,19 @@ class FinnishPages(_OnSiteUrl):
         return FINNISH_PAGES
 
 
-SITEMAPS = {"pages": PublicPages, "fi": FinnishPages}
+class RegionPages(_OnSiteUrl):
+    """The page of every network running today, in each language."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    changefreq = "weekly"
+
+    def items(self):
+        return list(public_regions(timezone.localdate()).values_list("pk", flat=True))
+
+    def location(self, item):
+        return reverse("public:region", args=[item])
+
+
+SITEMAPS = {"pages": PublicPages, "fi": FinnishPages, "regions": RegionPages}

@@ -78,8 +78,9 @@ def test_anonymous_home_is_the_public_home_not_a_sign_in_redirect(client, nation
     assert "service fee" in html
     assert "Bring your Kaikukortti and an ID" in html
     assert "not accepted in online sales" in html
-    # No catalogue link yet: the block for it is there, saying where to ask meanwhile.
-    assert "Ask the service that gave you the card for the list of venues near you." in html
+    # The catalogue and the region pages (issue 13, points 2-3).
+    assert "/en/venues/" in links
+    assert "/en/regions/" in links
 
 
 def test_anonymous_home_follows_the_language_cookie_and_names_its_prefixed_page_canonical(client):
