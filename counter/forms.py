@@ -91,6 +91,9 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
     offer = OfferChoiceField(label=_("Offer"), queryset=Offer.objects.all(), required=False,
                              empty_label=_("No specific offer"), widget=OfferSelect)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    # Sent only by the "Log again" button of the repeat warning (templates/counter/_repeat_confirm.html): never a
+    # field of its own, so the warning's one explicit confirmation is that button (issue 11).
+    confirm_repeat = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, venue: Venue, offers=None, community: bool = False, **kwargs):
         kwargs.setdefault("initial", {})
@@ -99,6 +102,7 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
         self.venue = venue
         self.community = community
         self.offer_choices = offers
+        self.repeat_lines: list[dict] = []  # the earlier uses the repeat warning lists (counter.selectors)
         if offers is not None:
             self.fields["offer"].choices = [("", self.fields["offer"].empty_label)] + [
                 (ModelChoiceIteratorValue(offer.pk, offer), offer_label(offer)) for offer in offers
@@ -130,7 +134,13 @@ class UseFields(AccessibleErrorsMixin, forms.Form):
             "group_size": data.get("group_size"),
             "offer": data.get("offer"),
             "idempotency_key": data.get("idempotency_key") or "",
+            "repeat_confirmed": bool(data.get("confirm_repeat")),
         }
+
+    @property
+    def confirm_name(self) -> str:
+        """The name the "Log again" button posts (with the form's prefix, as the late-entry form has one)."""
+        return self.add_prefix("confirm_repeat")
 
 
 class LogForm(UseFields):

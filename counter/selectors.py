@@ -5,19 +5,19 @@ The counter composes the venues and cards apps, so these selectors read ``cards.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cards import numbers
 from cards.models import Card, Use
 from regions.models import NationalSettings
-from venues.models import Venue
+from venues.models import Offer, Venue
 
 
 def mask_number(number: str) -> str:
@@ -33,6 +33,32 @@ def use_description(use: Use) -> str:
         if use.group_size:
             text += " (" + ngettext("group of %(n)s", "group of %(n)s", use.group_size) % {"n": use.group_size} + ")"
     return text
+
+
+def repeat_lines(uses: list[Use], offers: Iterable[Offer] = ()) -> list[dict]:
+    """The repeat warning's lines (issue 11): when each earlier use of the card here that day was logged and what
+    was logged (kind, offer, children), e.g. ``{"time": "14:05", "text": "ticket, Näyttely, 2 children"}``.
+
+    ``uses`` are the venue's own (``cards.selectors.repeat_uses`` or the ``repeat_use`` refusal's). Titles of offers
+    not among ``offers`` (those already read) take one query, only when such a use has an offer.
+    """
+    titles = {offer.pk: offer.title for offer in offers}
+    missing = {use.offer_id for use in uses if use.offer_id and use.offer_id not in titles}
+    if missing:
+        titles.update(Offer.objects.filter(pk__in=missing).values_list("pk", "title"))
+    lines = []
+    for use in uses:
+        logged_at = timezone.localtime(use.logged_at)
+        time = formats.time_format(logged_at, "H:i")
+        if logged_at.date() != use.used_on:  # a late entry: typed in on another day
+            time = formats.date_format(logged_at, "SHORT_DATETIME_FORMAT")
+        parts = [use_description(use)]
+        if use.offer_id:
+            parts.append(titles.get(use.offer_id, ""))
+        if use.kind == Use.Kind.TICKET:
+            parts.append(ngettext("%(n)s child", "%(n)s children", use.children) % {"n": use.children})
+        lines.append({"time": time, "text": ", ".join(part for part in parts if part)})
+    return lines
 
 
 def _uses_base(user, venue: Venue) -> QuerySet[Use]:

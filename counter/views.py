@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from cards import numbers
 from cards.models import Card, Use
+from cards.selectors import repeat_uses
 from cards.services import CheckResult, card_check, use_cancel, use_log
 from core.errors import MESSAGES, DomainError
 from core.exports import BOM, CsvWriter, record_export
@@ -178,7 +179,7 @@ def _counter_context(request: HttpRequest, venue: Venue, **extra) -> dict:
     # Without JavaScript the focus lands where the next key press belongs.
     log_form = context["log_form"]
     if log_form is not None:
-        if log_form.community:
+        if log_form.community and not log_form.repeat_lines:  # a repeat warning focuses its "Log again" button
             log_form.fields["group_size"].widget.attrs["autofocus"] = True
     elif not context.get("late_open") and context["cancel_use_id"] is None:
         context["check_form"].fields["number"].widget.attrs["autofocus"] = True
@@ -222,6 +223,7 @@ def _check_payload(request: HttpRequest, result_ctx: dict, venue: Venue, result:
         "valid_until": valid_until.isoformat() if valid_until else None,
         "valid_until_display": formats.date_format(valid_until, "j.n.Y") if valid_until else "",
         "throttled": bool(result_ctx.get("throttled")),
+        "repeat": result_ctx.get("repeat", []),  # issue 11: this card's uses here today (time and what)
         "log": None,
     })
     if result is not None:
@@ -320,6 +322,10 @@ def check(request: HttpRequest) -> HttpResponse:
         status = exc.http_status
     else:
         result_ctx = _result_context(result)
+        if result.valid:
+            # Issue 11: the card's uses here today, for the panel to say so; logging again asks for a confirmation.
+            result_ctx["repeat"] = selectors.repeat_lines(
+                repeat_uses(user=request.user, venue=venue, card=result.card, day=day))
         if result.valid and not wants_json:
             log_form = _log_form_for(request, venue, result, day)
             result_ctx["course_default"] = log_form.initial["kind"] == Use.Kind.COURSE
@@ -376,9 +382,13 @@ def log(request: HttpRequest) -> HttpResponse:
         if exc.code == "throttled":
             logger.warning("use log throttled: user=%s venue=%s", request.user.pk, venue.pk)
         field = REFUSAL_FIELDS.get(exc.code, "")
+        if exc.code == "repeat_use":  # issue 11: what was logged earlier, and a "Log again" button
+            form.repeat_lines = selectors.repeat_lines(exc.params["uses"])
         if wants_json:
-            return JsonResponse({"ok": False, "code": exc.code, "message": str(exc.message), "field": field},
-                                status=exc.http_status)
+            answer = {"ok": False, "code": exc.code, "message": str(exc.message), "field": field}
+            if exc.code == "repeat_use":
+                answer["repeat"] = form.repeat_lines
+            return JsonResponse(answer, status=exc.http_status)
         if field in form.fields:
             form.add_error(field, str(exc.message))
         else:
@@ -433,6 +443,8 @@ def late_entry(request: HttpRequest) -> HttpResponse:
             field = REFUSAL_FIELDS.get(exc.code)
             form.add_error(field if field in form.fields else "number" if exc.code.startswith("card_") else None,
                            str(exc.message))
+            if exc.code == "repeat_use":  # the same card on the same day here: shown, confirmed by "Log again"
+                form.repeat_lines = selectors.repeat_lines(exc.params["uses"])
         else:
             messages.success(request, _use_summary(use))
             return redirect("venues:counter")

@@ -33,10 +33,13 @@
     return text.trim();
   }
 
-  function post(form) {
+  /* The form's fields, and the name/value of the button that sent it (the repeat warning's "Log again"). */
+  function post(form, submitter) {
+    var body = new FormData(form);
+    if (submitter && submitter.name && submitter.form === form) { body.append(submitter.name, submitter.value); }
     return fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: body,
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
     }).then(function (response) {
@@ -102,6 +105,12 @@
       }
       group.querySelector("dd").textContent = String(value);
     });
+    var repeatNote = panel.querySelector(".repeat-note");
+    if (repeatNote && data.valid && data.repeat && data.repeat.length) {
+      fillRepeat(repeatNote.querySelector(".repeat-list"), data.repeat);
+    } else if (repeatNote) {
+      repeatNote.remove();
+    }
     statusBox.replaceChildren(panel);
   }
 
@@ -225,9 +234,29 @@
 
   // --- log -----------------------------------------------------------------------------------
 
+  /* The same card here earlier that day (issue 11): when, and what was logged. */
+  function fillRepeat(list, lines) {
+    list.replaceChildren();
+    lines.forEach(function (line) {
+      var item = document.createElement("li");
+      var time = document.createElement("strong");
+      time.textContent = line.time;
+      item.append(time, " " + line.text);
+      list.appendChild(item);
+    });
+  }
+
   function showLogError(form, data) {
     var box = form.querySelector(".log-error");
     box.textContent = data.message || root.dataset.msgNetwork;
+    var repeat = form.querySelector(".repeat-confirm");
+    if (repeat) { repeat.hidden = data.code !== "repeat_use"; }
+    if (repeat && data.code === "repeat_use") {
+      // Logged nothing: the message is announced (role=alert) and "Log again" is the one way to confirm.
+      fillRepeat(repeat.querySelector(".repeat-list"), data.repeat || []);
+      repeat.querySelector(".repeat-button").focus();
+      return;
+    }
     var field = data.field ? form.querySelector("[name=" + data.field + "]") : null;
     if (field && field.type !== "hidden") {
       field.setAttribute("aria-invalid", "true");
@@ -244,7 +273,7 @@
     event.preventDefault();
     if (busy) { return; }
     busy = true;
-    post(form).then(function (answer) {
+    post(form, event.submitter || document.activeElement).then(function (answer) {
       busy = false;
       var data = answer.data;
       if (!data.ok) { showLogError(form, data); return; }
