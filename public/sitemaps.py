@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from regions.selectors import public_regions
 
-PAGES = ["public:home", "public:catalogue", "public:regions", "public:accessibility", "public:privacy"]
+PAGES = ["public:home", "public:catalogue", "public:regions", "public:accessibility", "public:privacy",
+         "public:figures"]
 FINNISH_PAGES = ["public:plain_language"]
 
 

@@ -3,7 +3,7 @@ urls.py mounts these beside the card pages under one namespace."""
 
 from django.urls import path
 
-from . import catalogue, views
+from . import catalogue, figures, printable, views
 
 # The service worker lives at the top of /cards/m/ so its scope covers every mobile card.
 mobile_card_patterns = [
@@ -23,6 +23,12 @@ public_patterns = [
     path("selkokieli/", views.plain_language, name="plain_language"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    # Public figures and their open data (public/figures.py, issue 13 point 5).
+    path("figures/", figures.figures_page, name="figures"),
+    path("figures/kaikukortti-figures.csv", figures.figures_csv, name="figures_csv"),
+    path("figures/kaikukortti-figures.json", figures.figures_json, name="figures_json"),
+    # A region's venues and offers to print and hand out (public/printable.py, issue 13 point 7).
+    path("regions/<int:pk>/list.pdf", printable.region_list_pdf, name="region_list_pdf"),
     # "Where the card works" and the region pages (public/catalogue.py).
     path("venues/", catalogue.catalogue, name="catalogue"),
     path("regions/", catalogue.region_index, name="regions"),

@@ -702,6 +702,137 @@ def dashboard(*, user, period: Period, region: Region | None = None) -> Dashboar
     return dashboard_for(scoped_region_ids(user, region), period)
 
 
+# --- public figures (issue 13, point 5; R16) ----------------------------------------------------------------------
+#
+# The national key figures per year and region for the public page and its open data. Nothing below region level
+# ever leaves this function, and the people's counts (cards registered, cardholders, uses, child tickets) come
+# back already suppressed: 1–4 is SUPPRESSED, at every level here, the whole country too (the public rule is
+# stricter than the dashboards'); a region whose cardholders are hidden has its uses and child tickets hidden too
+# (counts derived from the same few people, R16); and complementary suppression over each year's regions and the
+# whole country (the column sums to the national figure) so that no hidden count comes back by subtraction.
+# Venues, offices and municipalities are the network's own listed facts (the region pages name them), not counts
+# of people: shown as they are.
+
+PUBLIC_PEOPLE_FIGURES = ("cards_registered", "cardholders", "uses", "child_tickets")
+PUBLIC_NETWORK_FIGURES = ("venues", "offices", "municipalities")
+PUBLIC_FIGURES = (*PUBLIC_PEOPLE_FIGURES, *PUBLIC_NETWORK_FIGURES)
+
+
+@dataclass(frozen=True)
+class PublicFigureRow:
+    """One line of the public figures: a region's (``region`` set) or the whole country's in one year. Values are
+    ints, or ``suppression.SUPPRESSED`` / ``suppression.COMPLEMENTARY`` for a hidden count."""
+
+    year: int
+    region: Named | None
+    figures: dict
+
+    @property
+    def national(self) -> bool:
+        return self.region is None
+
+
+@dataclass(frozen=True)
+class PublicYear:
+    year: int
+    complete: bool  # False for the current year (figures so far)
+    national: PublicFigureRow
+    regions: list[PublicFigureRow]
+
+
+def _public_year_raw(year: int, cutoff, regions: dict[int, Region]) -> tuple[dict, dict]:
+    """{region_id: figures} and the national figures of one calendar year, exact (not for the public as such)."""
+    period = Period.for_year(year)
+    live = live_delta(None, period, cutoff)
+    use_rows = _merge(_by(_rolled(UseMonthly, None, period, cutoff), "region_id", **USE_SUMS), live.uses["region"])
+    card_rows = card_figures(None, period, cutoff, live, "region")
+
+    def grouped(queryset, key: str = "region_id") -> dict:
+        return {row[key]: row["n"] for row in queryset.order_by().values(key).annotate(n=Count("pk"))}
+
+    venues = grouped(Venue.objects.active_between(period.start, period.end))
+    offices = grouped(Office.objects.active_between(period.start, period.end))
+    municipalities = grouped(Municipality.objects.filter(
+        region__in=Region.objects.active_between(period.start, period.end)))
+    per_region = {}
+    for pk, region in regions.items():
+        active = region.active_from <= period.end and (region.active_until is None
+                                                      or region.active_until >= period.start)
+        figures = {
+            "cards_registered": (card_rows.get(pk) or {}).get("registered") or 0,
+            "cardholders": (card_rows.get(pk) or {}).get("holders") or 0,
+            "uses": (use_rows.get(pk) or {}).get("uses") or 0,
+            "child_tickets": (use_rows.get(pk) or {}).get("children") or 0,
+            "venues": venues.get(pk, 0),
+            "offices": offices.get(pk, 0),
+            "municipalities": municipalities.get(pk, 0),
+        }
+        if active or any(figures.values()):
+            per_region[pk] = figures
+    national = {name: sum(row[name] for row in per_region.values()) for name in PUBLIC_FIGURES}
+    national["venues"] += venues.get(None, 0)  # pop-up venues belong to no region
+    return per_region, national
+
+
+def public_suppress(rows: list[dict]) -> list[dict]:
+    """The people's counts of one year's rows (the regions', then the whole country's last) with R16 applied:
+    see the comment above ``PUBLIC_PEOPLE_FIGURES``."""
+    from .suppression import COMPLEMENTARY, hidden_cells, is_small
+
+    table = [[row[name] for name in PUBLIC_PEOPLE_FIGURES] for row in rows]
+    holders, derived_columns = PUBLIC_PEOPLE_FIGURES.index("cardholders"), (
+        PUBLIC_PEOPLE_FIGURES.index("uses"), PUBLIC_PEOPLE_FIGURES.index("child_tickets"))
+    # Counts derived from a hidden handful of cardholders are hidden with them: marked small here so the closure
+    # below treats them as hidden, then shown as complementary (they are not small counts themselves).
+    derived = {(r, c) for r, line in enumerate(table) if is_small(line[holders])
+               for c in derived_columns if line[c] and not is_small(line[c])}
+    marked = [[1 if (r, c) in derived else value for c, value in enumerate(line)] for r, line in enumerate(table)]
+    columns = range(len(PUBLIC_PEOPLE_FIGURES))
+    lines = [[(r, c) for r in range(len(table))] for c in columns] if len(table) > 1 else []
+    primary, complementary = hidden_cells(marked, columns, lines)
+    complementary |= derived
+    primary -= derived
+    out = []
+    for r, row in enumerate(rows):
+        shown = dict(row)
+        for c, name in enumerate(PUBLIC_PEOPLE_FIGURES):
+            if (r, c) in primary:
+                shown[name] = SUPPRESSED
+            elif (r, c) in complementary:
+                shown[name] = COMPLEMENTARY
+        out.append(shown)
+    return out
+
+
+def public_figures(*, today: datetime.date | None = None) -> list[PublicYear]:
+    """The public key figures, newest year first, from the first year of the network to this year; already
+    suppressed (R16), region level and above only. Open to everyone: no scope. Cached with the live figures
+    (``settings.REPORTS_LIVE_SECONDS``); the names of the regions are read fresh."""
+    today = today or timezone.localdate()
+    regions = {region.pk: region for region in Region.objects.order_by("name", "pk")}
+    cutoff = _rollup_cutoff()
+    seconds = settings.REPORTS_LIVE_SECONDS
+    key = f"reports:public:{today}:{cutoff}:{RollupState.objects.filter(pk=1).values_list('as_of', flat=True).first()}"
+    raw = cache.get(key) if seconds else None
+    if raw is None:
+        first = min((region.active_from.year for region in regions.values()), default=today.year)
+        raw = []
+        for year in range(today.year, min(first, today.year) - 1, -1):
+            per_region, national = _public_year_raw(year, cutoff, regions)
+            ids = list(per_region)
+            shown = public_suppress([*(per_region[pk] for pk in ids), national])
+            raw.append((year, list(zip(ids, shown[:-1], strict=True)), shown[-1]))
+        if seconds:
+            cache.set(key, raw, seconds)
+    return [
+        PublicYear(year=year, complete=year < today.year,
+                   national=PublicFigureRow(year, None, national),
+                   regions=[PublicFigureRow(year, Named(pk, regions[pk].name), figures)
+                            for pk, figures in region_rows if pk in regions])
+        for year, region_rows, national in raw
+    ]
+
+
 # --- is a worker taking background jobs? (issue 12, point 6) ---------------------------------------------------
 #
 # Beat queues ``reports.worker_heartbeat`` every minute (migration 0008) and the worker that runs it writes the time
