@@ -101,6 +101,7 @@ MESSAGES = {
     "campaign_end_required": _("A pop-up venue's campaign needs an end date."),
     "close_date_invalid": _("The last day must be yesterday or later, and within the current period."),
     "already_closed": _("It has already closed."),
+    "not_started_yet": _("Its period has not begun on that day: change its first day on its edit page instead."),
     # The staff lifecycle (access.services): deactivating an account.
     "account_self": _("You cannot deactivate your own account."),
     # The API's JSON parser (core.api.base): a body nested deeper than any request of this API needs.

@@ -215,7 +215,7 @@ class CloseForm(AccessibleErrorsMixin, forms.Form):
     ])
     last_day = date_field(_("Last day"), required=False, help_text=_("It stays active until the end of this day."))
 
-    ERROR_FIELDS = {"close_date_invalid": "last_day", "already_closed": None, "period_invalid": "last_day"}
+    ERROR_FIELDS = {"close_date_invalid": "last_day", "already_closed": None, "not_started_yet": None}
 
     def clean(self):
         data = super().clean()

@@ -244,7 +244,9 @@ def close_day_check(*, active_from: datetime.date, active_until: datetime.date |
     membership at once, ``core.periods``); a later day only shortens the period, never lengthens it."""
     if active_until is not None and active_until < today - datetime.timedelta(days=1):
         raise DomainError("already_closed")
-    if last_day is None or last_day < today - datetime.timedelta(days=1) or last_day < active_from:
+    if last_day is not None and last_day < active_from:
+        raise DomainError("not_started_yet")  # a period cannot end before it begins
+    if last_day is None or last_day < today - datetime.timedelta(days=1):
         raise DomainError("close_date_invalid")
     if active_until is not None and last_day > active_until:
         raise DomainError("close_date_invalid")

@@ -5,6 +5,9 @@ and the coordinator. Reading (GET) and writing (POST) answer exactly as below; a
 A regional contact changes only their own region's offices, venues and contact persons; only the coordinator opens
 regions, pop-up venues and changes the national settings. Outside one's scope a page answers 404 (DESIGN §5); in
 scope without the right (venue staff on their own venue's edit page, a contact on the region's edit page) 403.
+The one exception is a region's staff page, /regions/<pk>/: its 404 sends the visitor on to the same region's public
+page, /<language>/regions/<pk>/ (LocaleMiddleware, as for any unprefixed address of a public page), which shows
+what everybody may see and nothing of the region's management.
 """
 
 import datetime
@@ -61,12 +64,13 @@ PAGES = {
     "office_close": ("distributors:office_close", "office_a", None),
 }
 LOGIN = "login"
+PUBLIC = "public"
 #                 anonymous distributor venue_staff contact contact_b coordinator
 READ = {
     "regions":         (LOGIN, 403, 403, 200, 200, 200),
     "region_create":   (LOGIN, 403, 403, 403, 403, 200),
     "settings":        (LOGIN, 403, 403, 403, 403, 200),
-    "region":          (LOGIN, 404, 404, 200, 404, 200),
+    "region":          (LOGIN, PUBLIC, PUBLIC, 200, PUBLIC, 200),
     "region_edit":     (LOGIN, 404, 404, 403, 404, 200),
     "region_contacts": (LOGIN, 404, 404, 200, 404, 200),
     "categories":      (LOGIN, 403, 403, 200, 200, 200),
@@ -135,6 +139,9 @@ def _assert_status(response, expected) -> None:
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+    elif expected == PUBLIC:
+        assert response.status_code == 302
+        assert response["Location"] == "/en" + response.wsgi_request.path
     else:
         assert response.status_code == expected
 
@@ -191,3 +198,4 @@ def test_the_region_page_lists_its_own_offices_and_venues(client, world, role, o
         assert name in html
     for name in ("Sosiaalityö B", "Teatteri B", "Pop-up museo"):
         assert name not in html
+    assert f'href="{reverse("access:region", args=[world.region_a.pk])}"' in html  # the region's staff page

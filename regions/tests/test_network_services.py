@@ -245,6 +245,8 @@ def test_close_day_rules():
         with pytest.raises(DomainError) as refused:
             check(active_from=datetime.date(2020, 1, 1), active_until=active_until, last_day=last_day, today=today)
         assert refused.value.code == code
-    with pytest.raises(DomainError) as refused:
-        check(active_from=today + datetime.timedelta(days=5), active_until=None, last_day=today, today=today)
-    assert refused.value.code == "close_date_invalid"
+    for active_from in (today, today + datetime.timedelta(days=5)):  # "at once" (yesterday) or today: not begun
+        with pytest.raises(DomainError) as refused:
+            check(active_from=active_from, active_until=None, last_day=active_from - datetime.timedelta(days=1),
+                  today=today)
+        assert refused.value.code == "not_started_yet"
