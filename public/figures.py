@@ -12,6 +12,7 @@ exports); the files are the page's own figures.
 
 import json
 
+from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.exports import CsvWriter
+from regions import selectors as region_selectors
+from regions.models import Municipality, Region
 from reports.selectors import PUBLIC_FIGURES, PublicYear, public_figures
 from reports.suppression import COMPLEMENTARY, SUPPRESSED
 
@@ -74,6 +77,14 @@ def _figures_for(years: list[PublicYear], chosen: str | None) -> PublicYear | No
         next((year for year in years if year.complete), None) or (years[0] if years else None))
 
 
+def region_names() -> dict[int, str]:
+    """Every region's name in the active language (Tampere is Tammerfors on Swedish pages), as the region pages
+    name them (``regions.selectors.region_name``), ended pilots included."""
+    language = translation.get_language()
+    regions = Region.objects.prefetch_related(Prefetch("municipalities", queryset=Municipality.objects.order_by("pk")))
+    return {region.pk: region_selectors.region_name(region, language) for region in regions}
+
+
 def _cells(row) -> list:
     return [row.figures[name] for name in PUBLIC_FIGURES]
 
@@ -82,6 +93,7 @@ def _cells(row) -> list:
 def figures_page(request):
     years = public_figures()
     chosen = _figures_for(years, request.GET.get("year"))
+    names = region_names()
     return render(request, "public/figures.html", {
         "years": years,
         "year_options": [(year.year, _year_label(year)) for year in years],
@@ -89,7 +101,8 @@ def figures_page(request):
         "chosen_label": _year_label(chosen) if chosen else "",
         "columns": [(name, LABELS[name], DEFINITIONS[name]) for name in PUBLIC_FIGURES],
         "by_year": [(_year_label(year), _cells(year.national)) for year in years],
-        "by_region": [(row.region.name, _cells(row)) for row in chosen.regions] if chosen else [],
+        "by_region": [(names.get(row.region.pk, row.region.name), _cells(row)) for row in chosen.regions]
+        if chosen else [],
         "chosen_national": _cells(chosen.national) if chosen else [],
         "suppressed_mark": SUPPRESSED,
         "complementary_mark": COMPLEMENTARY,
@@ -112,6 +125,7 @@ def figures_csv(request):
     """One line per year and region (the whole country first in each year); a note line on the licence and the
     marks above the header, as the first lines of the file."""
     years = public_figures()
+    names = region_names()
     whole_country = _("Whole country")
 
     def lines():
@@ -121,7 +135,7 @@ def figures_csv(request):
         yield [_("Year"), _("Complete year"), _("Region"), *(str(LABELS[name]) for name in PUBLIC_FIGURES)]
         for year, row in _rows(years):
             yield [year.year, _("yes") if year.complete else _("no"),
-                   whole_country if row.national else row.region.name,
+                   whole_country if row.national else names.get(row.region.pk, row.region.name),
                    *(row.figures[name] for name in PUBLIC_FIGURES)]
 
     response = StreamingHttpResponse(CsvWriter().lines(lines(), batch=200), content_type="text/csv; charset=utf-8")
@@ -129,7 +143,7 @@ def figures_csv(request):
     return response
 
 
-def _json_row(row) -> dict:
+def _json_row(row, names: dict[int, str]) -> dict:
     values, hidden = {}, {}
     for name in PUBLIC_FIGURES:
         value = row.figures[name]
@@ -137,13 +151,15 @@ def _json_row(row) -> dict:
             values[name] = value
         else:
             values[name], hidden[name] = None, value
-    return {"region": None if row.national else {"id": row.region.pk, "name": row.region.name},
+    return {"region": None if row.national else {"id": row.region.pk,
+                                                  "name": names.get(row.region.pk, row.region.name)},
             "figures": values, "suppressed": hidden}
 
 
 @require_safe
 def figures_json(request):
     years = public_figures()
+    names = region_names()
     data = {
         "title": _("Kaikukortti key figures"),
         "language": translation.get_language(),
@@ -159,8 +175,8 @@ def figures_json(request):
                       COMPLEMENTARY: _("hidden so that a total does not give a small count away")},
         },
         "years": [
-            {"year": year.year, "complete": year.complete, "whole_country": _json_row(year.national),
-             "regions": [_json_row(row) for row in year.regions]}
+            {"year": year.year, "complete": year.complete, "whole_country": _json_row(year.national, names),
+             "regions": [_json_row(row, names) for row in year.regions]}
             for year in years
         ],
     }

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from regions.tests.factories import MunicipalityFactory, RegionFactory
 from reports.selectors import PUBLIC_FIGURES, public_figures, public_suppress
 from reports.services import rollup_rebuild
 from reports.suppression import COMPLEMENTARY, SUPPRESSED
@@ -183,3 +184,12 @@ def test_no_venue_or_office_count_appears_anywhere(client, net):
             assert row["region"] is None or set(row["region"]) == {"id", "name"}
             uses.add(row["figures"]["uses"])
     assert uses == {0, 11, 12, None}  # never 6 or 4 (a venue's), or any count below region level
+
+
+def test_region_names_follow_the_page_language(client, db):
+    region = RegionFactory(name="Tampere")
+    MunicipalityFactory(code="837", name_fi="Tampere", name_sv="Tammerfors", region=region)
+    assert "Tammerfors" in client.get(f"/sv/figures/?year={YEAR_A}").content.decode()
+    data = json.loads(client.get("/sv/figures/kaikukortti-figures.json").content)
+    assert data["years"][0]["regions"][0]["region"]["name"] == "Tammerfors"
+    assert "Tampere" in client.get(f"/fi/figures/?year={YEAR_A}").content.decode()
