@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def public_pages(language: str) -> list[tuple[str, str]]:
     """(path, the language the page answers in) of every public page, as a visitor with ``language`` opens them."""
     pages = [("/", language), (f"/{language}/", language), (f"/{language}/accessibility/", language),
-             (f"/{language}/privacy/", language), ("/does-not-exist/", language)]
+             (f"/{language}/privacy/", language), (f"/{language}/figures/", language), ("/does-not-exist/", language)]
     if language == "fi":
         pages.append(("/fi/selkokieli/", "fi"))
     return pages
