@@ -1,6 +1,11 @@
+import datetime
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import AccessibleErrorsMixin
 
 from .models import ExportRecord, ReportFile
 from .selectors import Period
@@ -83,3 +88,63 @@ class FileRequestForm(forms.Form):
         (ReportFile.Kind.ANNUAL_NATIONAL, _("Annual national report")),
     ])
     format = forms.ChoiceField(label=_("Format"), choices=ExportRecord.Format.choices)
+
+WEEK_INPUT = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
+
+
+class UnusualUsesForm(AccessibleErrorsMixin, forms.Form):
+    """The weekly list's week and region, read from the query string (so a listing is a link). Without a week: the
+    last complete week and the current one."""
+
+    week = forms.CharField(
+        label=_("Week"), required=False, max_length=20,
+        help_text=_("Year and ISO week number, e.g. 2026-W47, or any day of the week (2026-11-19)."),
+        widget=forms.TextInput(attrs={"type": "week", "autocomplete": "off"}),
+    )
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
+
+    def __init__(self, data=None, *, regions, all_label, **kwargs):
+        super().__init__(data, **kwargs)
+        self.region_choice = len(regions) > 1
+        if self.region_choice:
+            self.fields["region"].queryset = regions
+            self.fields["region"].empty_label = all_label
+        else:
+            del self.fields["region"]  # one region: nothing to choose (and nothing else to ask for)
+        year, week, _day = timezone.localdate().isocalendar()
+        self.fields["week"].widget.attrs["max"] = f"{year}-W{week:02d}"  # the picker offers no week to come
+        self.fields["week"].widget.attrs["aria-describedby"] = f"{self['week'].auto_id}_helptext"
+
+    def clean_week(self) -> datetime.date | None:
+        """The Monday of the week asked for; none for the default."""
+        text = (self.cleaned_data.get("week") or "").strip()
+        if not text:
+            return None
+        try:
+            if match := WEEK_INPUT.match(text):
+                monday = datetime.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+            else:
+                day = datetime.date.fromisoformat(text)
+                monday = day - datetime.timedelta(days=day.weekday())
+        except ValueError as exc:
+            raise forms.ValidationError(_("Give a week as 2026-W47, or a day as 2026-11-19."), code="invalid") from exc
+        if monday > timezone.localdate():
+            raise forms.ValidationError(_("The week has not started yet."), code="future")
+        return monday
+
+    def _valid(self, name: str):
+        """A field's value when it is valid (the others may not be); none otherwise."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+    def weeks(self) -> list[datetime.date]:
+        """The chosen week, or the last complete week and the current one (the default, and after a bad week)."""
+        if (chosen := self._valid("week")) is not None:
+            return [chosen]
+        today = timezone.localdate()
+        return [today, today - datetime.timedelta(days=7)]
+
+    def chosen_region(self):
+        return self._valid("region")

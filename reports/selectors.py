@@ -56,15 +56,16 @@ from django.core.cache import cache
 from django.db.models import Case as DbCase
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models import When as DbWhen
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from cards import numbers
 from cards.models import Card
 from core.errors import DomainError
 from core.scopes import scope_for
 from distributors.models import Office
-from regions.models import Municipality, Region
+from regions.models import Municipality, NationalSettings, Region
 from venues.models import CATEGORY_GROUP, Category, Venue
 
 from .aggregates import (
@@ -875,3 +876,104 @@ def worker_status(*, now: datetime.datetime | None = None) -> WorkerStatus:
     now = now or timezone.now()
     return WorkerStatus(inline=False, last_seen=last_seen,
                         alive=last_seen is not None and now - last_seen <= HEARTBEAT_STALE_AFTER)
+
+# --- cards with unusually many uses in a week (issue 11) ----------------------------------------------------------
+#
+# A card used more than ``NationalSettings.unusual_uses_per_week`` times in one ISO week (Monday to Sunday) is listed
+# for its region's contacts to look at: lent around, copied, or logged twice by mistake. Counted uses only (not
+# cancelled), at any venue, by the card's region (``Use.card_region``): a contact looks after the cards of their
+# region wherever they are used. Only the masked number is shown (``cards.numbers.mask``), never the card itself.
+
+UNUSUAL_MAX_CARDS = 500  # per listing: a threshold set too low must not make a page of every card
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of ``day``'s ISO week."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class UnusualCard:
+    masked_number: str
+    region: str
+    uses: int
+    venues: list[tuple[str, int]]  # (venue, uses there that week), most used first
+
+
+@dataclass(frozen=True)
+class UnusualWeek:
+    start: datetime.date  # its Monday
+    cards: list[UnusualCard]
+    complete: bool  # False for the week still running (counted so far)
+
+    @property
+    def end(self) -> datetime.date:
+        return self.start + datetime.timedelta(days=6)
+
+    @property
+    def number(self) -> int:
+        return self.start.isocalendar().week
+
+    @property
+    def year(self) -> int:
+        return self.start.isocalendar().year
+
+
+@dataclass(frozen=True)
+class UnusualUses:
+    threshold: int
+    weeks: list[UnusualWeek]  # newest first
+    truncated: bool  # more cards than UNUSUAL_MAX_CARDS: the ones with the most uses are listed
+
+
+def unusual_uses(*, user, weeks: list[datetime.date], region: Region | None = None,
+                 today: datetime.date | None = None) -> UnusualUses:
+    """Per ISO week of ``weeks`` (any day of it), the cards of the user's regions with more uses than the national
+    threshold. Coordinators see every region (or ``region``), regional contacts their own; anyone else, or a region
+    outside the scope, is refused (``DomainError("not_allowed")``). Two queries however many cards are listed."""
+    region_ids = scoped_region_ids(user, region)
+    today = today or timezone.localdate()
+    threshold = NationalSettings.current().unusual_uses_per_week
+    starts = sorted({week_start(day) for day in weeks}, reverse=True)
+    in_weeks = Q()
+    for start in starts:
+        in_weeks |= Q(used_on__gte=start, used_on__lte=start + datetime.timedelta(days=6))
+    uses = counted_uses().filter(in_weeks).annotate(week=TruncWeek("used_on"))
+    if region_ids is not None:
+        uses = uses.filter(card_region_id__in=region_ids)
+    flagged = list(
+        uses.values("card_id", "card__number", "card_region__name", "week")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=threshold)
+        .order_by("-week", "-n", "card_id")[:UNUSUAL_MAX_CARDS + 1]
+    )
+    truncated = len(flagged) > UNUSUAL_MAX_CARDS
+    flagged = flagged[:UNUSUAL_MAX_CARDS]
+    venues: dict[tuple[int, datetime.date], list[tuple[str, int]]] = {}
+    if flagged:
+        rows = (
+            uses.filter(card_id__in={row["card_id"] for row in flagged})
+            .values("card_id", "week", "venue__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "venue__name")
+        )
+        for row in rows:
+            venues.setdefault((row["card_id"], _as_date(row["week"])), []).append((row["venue__name"], row["n"]))
+    cards: dict[datetime.date, list[UnusualCard]] = {start: [] for start in starts}
+    for row in flagged:
+        week = _as_date(row["week"])
+        cards.setdefault(week, []).append(UnusualCard(
+            masked_number=numbers.mask(row["card__number"]), region=row["card_region__name"], uses=row["n"],
+            venues=venues.get((row["card_id"], week), []),
+        ))
+    return UnusualUses(
+        threshold=threshold,
+        weeks=[UnusualWeek(start=start, cards=cards[start], complete=start + datetime.timedelta(days=6) < today)
+               for start in starts],
+        truncated=truncated,
+    )
+
+
+def _as_date(value) -> datetime.date:
+    """TruncWeek gives a date on SQLite and may give a datetime on PostgreSQL (``date_trunc``)."""
+    return value.date() if isinstance(value, datetime.datetime) else value

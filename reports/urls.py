@@ -18,5 +18,6 @@ urlpatterns = [
     path("files/<int:pk>/retry/", views.file_retry, name="file_retry"),
     path("refresh/", views.rollup_refresh, name="rollup_refresh"),
     path("audit/", views.audit_trail, name="audit"),
+    path("unusual/", views.unusual, name="unusual"),
     path("audit/export.csv", views.audit_csv, name="audit_csv"),
 ]

@@ -21,9 +21,17 @@ from core.errors import DomainError
 from core.scopes import scope_for
 
 from . import audit, exports, services, tasks
-from .forms import DashboardFilterForm, FileRequestForm
+from .forms import DashboardFilterForm, FileRequestForm, UnusualUsesForm
 from .models import QUEUED_TOO_LONG, ReportFile, RollupRun
-from .selectors import Period, dashboard, regions_visible_for_reports, scoped_region_ids, worker_status
+from .selectors import (
+    Period,
+    dashboard,
+    regions_visible_for_reports,
+    scoped_region_ids,
+    unusual_uses,
+    week_start,
+    worker_status,
+)
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -320,3 +328,35 @@ def audit_csv(request):
                                      content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="kaikukanta-audit-{timezone.localdate():%Y%m%d}.csv"'
     return response
+
+def _week_param(monday: datetime.date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@login_required
+@require_GET
+def unusual(request):
+    """Issue 11: the cards of the contact's regions (the coordinator: of every region, or one) with more uses in an
+    ISO week than the national threshold, masked. Default: the last complete week and the current one."""
+    scope = scope_for(request.user)
+    if not (scope.national or scope.region_ids):
+        raise PermissionDenied
+    form = UnusualUsesForm(request.GET or None, regions=regions_visible_for_reports(request.user),
+                           all_label=gettext_lazy("All regions") if scope.national else gettext_lazy("All my regions"))
+    region = form.chosen_region()
+    try:
+        listing = unusual_uses(user=request.user, weeks=form.weeks(), region=region)
+    except DomainError as exc:
+        raise Http404 from exc
+    this_week = week_start(timezone.localdate())
+    oldest, newest = listing.weeks[-1].start, listing.weeks[0].start
+    extra = {"region": region.pk} if region else {}
+    earlier = f"?{urlencode({'week': _week_param(oldest - datetime.timedelta(days=7)), **extra})}"
+    later = None
+    if newest < this_week:
+        later = f"?{urlencode({'week': _week_param(newest + datetime.timedelta(days=7)), **extra})}"
+    return render(request, "reports/unusual.html", {
+        "form": form, "listing": listing, "national": scope.national, "earlier": earlier, "later": later,
+        "show_region": scope.national or len(scope.region_ids) > 1,
+    })
