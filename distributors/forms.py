@@ -28,12 +28,10 @@ class OfficeForm(PublicContactForm):
     )
     name = forms.CharField(label=_("Name of the office"), max_length=200,
                            help_text=_("e.g. Adult social work, Tampere"))
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
-                                          required=False)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
     email = forms.EmailField(label=_("E-mail"), required=False,
                              help_text=_("The office's own address for the network; not shown to the public."))
-    active_from = date_field(_("First day"), required=False,
-                             help_text=_("From this day the office's staff register cards."))
+    active_from = date_field(_("First day"), help_text=_("From this day the office's staff register cards."))
     active_until = date_field(_("Last day"), required=False,
                               help_text=_("Empty = no end. To close the office, use Close office."))
 

@@ -54,16 +54,14 @@ class VenueForm(PublicContactForm):
         label=_("Category"), choices=Category.choices,
         help_text=_("The category decides the statistics group of its uses: culture, education, science or sport."),
     )
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(),
-                                          required=False)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
     offers_courses = forms.BooleanField(
         label=_("Offers course places"), required=False,
         help_text=_("An adult-education centre or another venue whose counter logs course places (R7)."),
     )
     website = forms.CharField(label=_("Website"), required=False, max_length=200,
                               widget=forms.TextInput(attrs={"type": "url", "autocomplete": "off"}))
-    active_from = date_field(_("First day"), required=False,
-                             help_text=_("From this day the venue's counter takes cards."))
+    active_from = date_field(_("First day"), help_text=_("From this day the venue's counter takes cards."))
     active_until = date_field(_("Last day"), required=False,
                               help_text=_("Empty = no end. To close the venue, use Close venue."))
 
