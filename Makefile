@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MUNICIPALITIES ?= ../shared/data/municipalities-2021.csv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate demo lint bench-counter bench-stats messages clean
+.PHONY: run test install migrate demo lint bench-counter bench-stats bench-public messages clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || test -n "$(PYTHON)" || { echo "Python 3.11 not found; run: make PYTHON=/path/to/python3.11 $(MAKECMDGOALS)"; exit 1; }
@@ -48,6 +48,12 @@ bench-counter: install
 # national dashboard (target <= 300 ms) and a streamed 1M-row uses CSV with its peak memory.
 bench-stats: install
 	$(PY) bench/stats.py $(BENCH_ARGS)
+
+# Public catalogue benchmark (issue 13): its own database BENCH_PUBLIC_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/kk_bench_public), 2,000 venues and 20,000 offers generated once, then filtered
+# "Where the card works" pages through the Django test client: p50/p95 and queries (target p95 <= 150 ms).
+bench-public: install
+	$(PY) bench/public.py $(BENCH_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=staticfiles
