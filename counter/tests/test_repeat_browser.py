@@ -9,15 +9,18 @@ Data: ``seed_demo --small`` (its own uses of the demo cards are yesterday's, so 
 import os
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.utils import formats, timezone, translation
 
 from cards.models import Use
+from cards.services import use_log
 from core.errors import MESSAGES
 from devdata.demo import DEMO_CARDS
 from kaikukanta.tests.browser import watch_csp
+from venues.models import Venue
 
 TIMEOUT_MS = 10_000
 VENUE = "Vapriikki"
@@ -111,3 +114,37 @@ def test_the_second_log_of_a_card_the_same_day_needs_a_confirmation(page):
     assert uses[1][1:] == ("ticket", 0)
     assert _active(page, "#id_number")
     assert page.locator("#id_number").input_value() == ""
+
+
+def test_the_warning_and_log_again_have_no_critical_or_serious_axe_violation(chromium, live_server, transactional_db):
+    """axe-core in the two new states of the counter: the panel listing today's use, and "Log again" after the first
+    attempt (its context without the CSP, for axe's injected script)."""
+    call_command("seed_demo", "--small", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    staff = get_user_model().objects.get(username="kohde-vapriikki")
+    number = DEMO_CARDS["tampere_children"]
+    use_log(user=staff, venue=Venue.objects.get(name=VENUE), number=number, children=1)
+    client = Client()
+    client.force_login(staff)
+    context = chromium.new_context(base_url=live_server.url, locale="fi-FI", bypass_csp=True)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto("/venues/counter/")
+        axe = Axe()
+
+        def blocking() -> list[str]:
+            violations = axe.run(page).response["violations"]
+            return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations
+                    if v["impact"] in ("critical", "serious")]
+
+        _check(page, number)
+        page.locator("#result-status .repeat-note li").wait_for()
+        assert blocking() == []
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement && document.activeElement.matches('.repeat-button')")
+        assert page.locator("#log-form .repeat-button").inner_text() == "Kirjaa uudelleen"
+        assert blocking() == []
+        assert len(_today_uses(number)) == 1
+    finally:
+        context.close()
