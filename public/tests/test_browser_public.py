@@ -26,6 +26,8 @@ def public_pages(language: str) -> list[tuple[str, str]]:
     """(path, the language the page answers in) of every public page, as a visitor with ``language`` opens them."""
     pages = [("/", language), (f"/{language}/", language), (f"/{language}/accessibility/", language),
              (f"/{language}/privacy/", language), (f"/{language}/figures/", language), ("/does-not-exist/", language)]
+    # The catalogue and the region index (empty here; with data in test_browser_catalogue.py).
+    pages += [(f"/{language}/venues/", language), (f"/{language}/regions/", language)]
     if language == "fi":
         pages.append(("/fi/selkokieli/", "fi"))
     return pages
