@@ -37,11 +37,4 @@
       names.forEach(function (name) { if (name.indexOf("kaikukanta-counter") === 0) { window.caches.delete(name); } });
     }).catch(function () {});
   }
-  // The counter's offline copy (static/js/sw.js) is one signed-in person's page: a page without a signed-in user
-  // (no sign-out button: the sign-in page after signing out, say) deletes it, so the next person never sees it.
-  if (window.caches && !document.querySelector("form[action$='/accounts/logout/']")) {
-    window.caches.keys().then(function (names) {
-      names.forEach(function (name) { if (name.indexOf("kaikukanta-counter") === 0) { window.caches.delete(name); } });
-    }).catch(function () {});
-  }
 })();
