@@ -96,6 +96,15 @@ def _keep_again(page, uses: list[dict]) -> None:
     })""", uses)
 
 
+def _until(page, promise_expression: str) -> None:
+    """Poll an expression that answers with a promise (wait_for_function takes a promise itself as truthy)."""
+    for _ in range(100):
+        if page.evaluate(promise_expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {promise_expression}")
+
+
 def test_offline_three_uses_reach_the_server_once_each_and_the_refused_one_is_listed(counter):
     context, page = counter
     before = {key: _uses(key) for key in ("tampere_valid", "tampere_children", "tampere_expired")}
@@ -184,7 +193,7 @@ def test_a_use_taken_offline_late_yesterday_lands_on_yesterday(counter):
 def test_the_service_worker_opens_the_counter_offline_and_sign_out_empties_its_copy(counter):
     context, page = counter
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function("""() => caches.open("kaikukanta-counter-v1").then((cache) => cache.keys())
+    _until(page, """() => caches.open("kaikukanta-counter-v1").then((cache) => cache.keys())
         .then((keys) => keys.some((r) => r.url.endsWith('/venues/counter/'))
                         && keys.some((r) => r.url.endsWith('/js/counter-offline.js')))""")
     assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith("/venues/counter/sw.js")
@@ -203,7 +212,7 @@ def test_the_service_worker_opens_the_counter_offline_and_sign_out_empties_its_c
     page.set_viewport_size({"width": 1280, "height": 800})
     with page.expect_navigation():
         page.locator("form[action$='/accounts/logout/'] button").click()
-    page.wait_for_function("() => caches.keys().then((names) => names.length === 0)")
+    _until(page, "() => caches.keys().then((names) => names.length === 0)")
     context.set_offline(True)
     with pytest.raises(PlaywrightError, match="ERR_FAILED|ERR_INTERNET_DISCONNECTED"):  # no copy left
         page.goto("/venues/counter/")
