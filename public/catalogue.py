@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -30,6 +31,7 @@ PAGE_SIZE = 20
 class CatalogueEntry:
     venue: Venue
     region_name: str
+    region_url: str
     offers: list
 
 
@@ -85,15 +87,17 @@ def catalogue(request):
     language = translation.get_language()
     regions = list(region_selectors.public_regions(day))
     labels = {region.pk: region_selectors.region_name(region, language) for region in regions}
-    municipalities = sorted(venue_selectors.public_municipalities(day), key=lambda m: (str(m).casefold(), m.pk))
-    form = CatalogueFilters(request.GET, regions=regions, region_labels=labels, municipalities=municipalities,
-                            categories=venue_selectors.public_categories(day))
+    choices = venue_selectors.public_filter_choices(day)
+    form = CatalogueFilters(request.GET, regions=regions, region_labels=labels, municipalities=choices.municipalities,
+                            categories=choices.categories)
     filters = form.filters()
     venues = venue_selectors.public_venues(day, **filters)
     page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
     offers = venue_selectors.public_offers(page.object_list, day)
+    region_urls = {region.pk: reverse("public:region", args=[region.pk]) for region in regions}
     entries = [CatalogueEntry(venue=venue, region_name=labels.get(venue.region_id, venue.region.name)
-                              if venue.region_id else "", offers=offers.get(venue.pk, []))
+                              if venue.region_id else "", region_url=region_urls.get(venue.region_id, ""),
+                              offers=offers.get(venue.pk, []))
                for venue in page.object_list]
     selects = {name: form.options(name, filters[key]) for name, key in (
         ("region", "region_id"), ("municipality", "municipality_id"), ("category", "category"))}

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -192,9 +192,12 @@ def public_venues(day: datetime.date, *, region_id: int | None = None, municipal
     if category:
         qs = qs.filter(category=category)
     if q:
-        offers = Offer.objects.filter(venue=OuterRef("pk"), ends_on__gte=day, title__icontains=q)
+        # The venues with a matching current or coming offer, read once (a list of ids) rather than as a subquery
+        # that the page's count and its rows would each scan the offers for.
+        with_offer = list(Offer.objects.filter(ends_on__gte=day, title__icontains=q).order_by()
+                          .values_list("venue_id", flat=True).distinct())
         qs = qs.filter(Q(name__icontains=q) | Q(municipality__name_fi__icontains=q)
-                       | Q(municipality__name_sv__icontains=q) | Exists(offers))
+                       | Q(municipality__name_sv__icontains=q) | Q(pk__in=with_offer))
     return qs.order_by("name", "pk")
 
 
@@ -212,16 +215,30 @@ def public_offers(venues, day: datetime.date) -> dict[int, list[PublicOffer]]:
     return result
 
 
-def public_categories(day: datetime.date) -> list[tuple[str, str]]:
-    """The categories that at least one publicly listed venue active on ``day`` has, as (value, label)."""
-    present = set(public_venues(day).order_by().values_list("category", flat=True).distinct())
-    return [(value, str(label)) for value, label in Category.choices if value in present]
+@dataclass(frozen=True)
+class PublicFilterChoices:
+    municipalities: list[Municipality]
+    categories: list[tuple[str, str]]
+
+
+def public_filter_choices(day: datetime.date) -> PublicFilterChoices:
+    """The municipalities and the categories that at least one publicly listed venue active on ``day`` has (one
+    query), for the catalogue's filters: municipalities by their name in the active language, categories in the
+    national classification's order."""
+    rows = (public_venues(day).order_by().values_list("municipality_id", "municipality__name_fi",
+                                                       "municipality__name_sv", "category").distinct())
+    municipalities: dict[int, Municipality] = {}
+    present = set()
+    for pk, name_fi, name_sv, category in rows:
+        present.add(category)
+        if pk is not None and pk not in municipalities:
+            municipalities[pk] = Municipality(pk=pk, name_fi=name_fi, name_sv=name_sv)
+    return PublicFilterChoices(
+        municipalities=sorted(municipalities.values(), key=lambda m: (str(m).casefold(), m.pk)),
+        categories=[(value, str(label)) for value, label in Category.choices if value in present],
+    )
 
 
 def public_venue_count(day: datetime.date, *, region_id: int) -> int:
     return public_venues(day, region_id=region_id).count()
 
-
-def public_municipalities(day: datetime.date) -> QuerySet[Municipality]:
-    """The municipalities where at least one publicly listed venue is active on ``day``, for the catalogue filter."""
-    return Municipality.objects.filter(pk__in=public_venues(day).order_by().values("municipality_id"))
