@@ -356,7 +356,8 @@ def test_sitemap_lists_every_public_page_in_each_language_with_alternates(client
     xml = html_of(response)
     locations = re.findall(r"<loc>([^<]+)</loc>", xml)
     assert sorted(locations) == sorted(
-        [f"{SITE}/{lang}/{path}" for lang in ("fi", "sv", "en") for path in ("", "accessibility/", "privacy/")]
+        [f"{SITE}/{lang}/{path}" for lang in ("fi", "sv", "en")
+         for path in ("", "venues/", "regions/", "accessibility/", "privacy/", "figures/")]
         + [f"{SITE}/fi/selkokieli/"]
     )
     assert f'hreflang="sv" href="{SITE}/sv/privacy/"' in xml
