@@ -274,8 +274,8 @@ def test_membership_counts_stay_put_after_refusals(client, world):
 def test_coordinator_edits_national_settings_and_nobody_else_sees_them(client, world):
     url = reverse("admin:regions_nationalsettings_change", args=[world.national_settings.pk])
     data = {"child_age_limit": 18, "holder_min_age": 16, "group_min": 2, "group_max": 6,
-            "default_validity_days": 365, "cancel_window_days": 14, "late_entry_days": 30, "retention_days": 730, "unusual_uses_per_week": 5,
-            "_save": "Save"}
+            "default_validity_days": 365, "cancel_window_days": 14, "late_entry_days": 30, "retention_days": 730,
+            "unusual_uses_per_week": 5, "_save": "Save"}
     client.force_login(world.contact)
     refused = client.post(url, data)
     client.force_login(world.coordinator)
