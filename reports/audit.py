@@ -584,11 +584,12 @@ class Cursor:
         try:
             at, rank, pk = (text or "").split("~")
             moment = datetime.datetime.fromisoformat(at)
-            if timezone.is_naive(moment):
-                return None
-            return cls(moment, int(rank), int(pk))
+            rank, pk = int(rank), int(pk)
         except ValueError:
             return None
+        if timezone.is_naive(moment) or not (0 <= rank < len(KINDS) and 0 <= pk < 2**63):
+            return None  # not a cursor this page wrote: the newest events instead
+        return cls(moment, rank, pk)
 
     def after(self, source: Source) -> Q:
         """The rows of ``source`` that come after this cursor."""
@@ -612,14 +613,18 @@ def _queries(user, filters: AuditFilters, cursor: Cursor | None) -> list[tuple[S
         qs = source.build(scope, filters)
         if qs is None:
             continue
-        if filters.first is not None:
+        if filters.first is not None and filters.first > EARLIEST:
             qs = qs.filter(**{f"{source.at}__gte": _start_of(filters.first)})
-        if filters.last is not None:
+        if filters.last is not None and filters.last < LATEST:
             qs = qs.filter(**{f"{source.at}__lt": _start_of(filters.last + datetime.timedelta(days=1))})
         if cursor is not None:
             qs = qs.filter(cursor.after(source))
         queries.append((source, qs.order_by(f"-{source.at}", "-pk")))
     return queries
+
+
+# Dates beyond these bound nothing (and would not survive the conversion to UTC): no event is older or newer.
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(9000, 1, 1)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

@@ -253,6 +253,16 @@ def test_a_mistyped_number_or_a_reversed_period_is_an_error_and_lists_nothing(cl
     assert "Correct the filters to see the events." in mistyped.content.decode()
 
 
+@pytest.mark.parametrize("params", [
+    {"cursor": "2026-03-01T10:00:00+00:00~1~99999999999999999999999"}, {"cursor": "2026-03-01T10:00:00~1~1"},
+    {"cursor": "eilen~x~y"}, {"cursor": "2026-03-01T10:00:00+00:00~42~1"},
+    {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+])
+def test_a_foreign_cursor_or_an_extreme_date_lists_from_the_newest_without_an_error(client, two_regions, params):
+    client.force_login(two_regions.contact)
+    assert _keys(_events(client, **params)) == _tampere(two_regions)
+
+
 def test_the_unit_filter_offers_only_the_contacts_own_offices_and_venues(client, two_regions):
     client.force_login(two_regions.contact)
     form = client.get(reverse("reports:audit")).context["form"]
