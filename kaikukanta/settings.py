@@ -62,6 +62,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 CARD_CHECK_FAILURES_PER_MINUTE = env("CARD_CHECK_FAILURES_PER_MINUTE")
 
 DJANGO_APPS = [
+    "modeltranslation",  # fi/sv/en public texts (venues/translation.py, regions/translation.py); before admin
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -189,6 +190,11 @@ MFA_TOTP_ISSUER = "Kaikukanta"
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+# Public texts in three languages (issue 13, point 4): Finnish is the source and the fallback; a model built with the
+# untranslated field name (factories, imports) fills the Finnish column.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi",)
+MODELTRANSLATION_AUTO_POPULATE = "default"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True

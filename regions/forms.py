@@ -71,7 +71,7 @@ class RegionForm(AccessibleErrorsMixin, forms.Form):
     def __init__(self, *args, region: Region | None = None, **kwargs):
         if region is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "name": region.name, "period_kind": self.PILOT if region.pilot else self.PERMANENT,
+                "name": region.name_fi or region.name, "period_kind": self.PILOT if region.pilot else self.PERMANENT,
                 "active_from": region.active_from, "active_until": region.active_until,
                 "municipalities": [m.pk for m in region.municipalities.all()], "local_only": region.local_only,
                 "default_validity_days": region.default_validity_days,
@@ -227,3 +227,45 @@ class CloseForm(AccessibleErrorsMixin, forms.Form):
         if self.cleaned_data["when"] == self.NOW:
             return today - datetime.timedelta(days=1)
         return self.cleaned_data["last_day"]
+
+
+# The three languages of the public texts (issue 13, point 4): Finnish is the source, the public pages fall back to it.
+TEXT_LANGUAGES = (("fi", _("in Finnish")), ("sv", _("in Swedish")), ("en", _("in English")))
+
+
+class TranslatedTextsForm(AccessibleErrorsMixin, forms.Form):
+    """Public texts in Finnish, Swedish and English: one fieldset per language, fields ``<name>_<lang>`` (the
+    model's modeltranslation columns). ``texts`` is ``[(name, label, max_length, multiline, help_text)]``;
+    ``skip`` leaves out some ``<name>_<lang>`` (a region's Finnish name is the coordinator's)."""
+
+    def __init__(self, *args, texts, instance=None, skip=(), **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {f"{name}_{lang}": getattr(instance, f"{name}_{lang}", "") or ""
+                                 for name, *_rest in texts for lang, _label in TEXT_LANGUAGES}
+        super().__init__(*args, **kwargs)
+        self.sets = []
+        for lang, legend in TEXT_LANGUAGES:
+            names = []
+            for name, label, max_length, multiline, help_text in texts:
+                key = f"{name}_{lang}"
+                if key in skip:
+                    continue
+                widget = forms.Textarea(attrs={"rows": 3, "lang": lang}) if multiline else forms.TextInput(
+                    attrs={"lang": lang})
+                self.fields[key] = forms.CharField(label=label, max_length=max_length, required=False,
+                                                   widget=widget, help_text=help_text, strip=True)
+                names.append(key)
+            self.sets.append((lang, legend, names))
+
+    def fieldsets(self):
+        return [(lang, legend, [self[key] for key in names]) for lang, legend, names in self.sets]
+
+
+class RegionPublicTextsForm(TranslatedTextsForm):
+    ERROR_FIELDS = {"region_name_taken": None}
+
+    def __init__(self, *args, region: Region, **kwargs):
+        texts = [("name", _("Name"), 120, False, ""),
+                 ("public_text", _("Text on the region page"), 4000, True,
+                  _("Where and how to get the card here, local news. Shown above the list of offices."))]
+        super().__init__(*args, texts=texts, instance=region, skip=("name_fi",), **kwargs)

@@ -60,6 +60,9 @@ class Region(ActivePeriod, models.Model):
     default_valid_until = models.DateField(
         _("cards valid until"), null=True, blank=True, help_text=_("A fixed end date for new cards, e.g. a pilot end.")
     )
+    # The region page's own text (where and how to get the card locally, news), in fi/sv/en like the name
+    # (regions/translation.py).
+    public_text = models.TextField(_("public text"), blank=True, max_length=4000)
 
     objects = RegionQuerySet.as_manager()
 

@@ -100,11 +100,16 @@ def public_region(pk: int, day) -> Region:
 
 
 def region_name(region: Region, language: str) -> str:
-    """A region's name in ``language``, from its prefetched municipalities: a region named after one of its
+    """A region's name in ``language``: the name its contacts gave in that language (``name_sv``, ``name_en``,
+    regions/translation.py); else, from its prefetched municipalities, a region named after one of its
     municipalities (Tampere, Savonlinna) takes that municipality's Swedish name (Tammerfors, Nyslott) on Swedish
-    pages; otherwise (and in Finnish and English) its stored name."""
+    pages; otherwise its Finnish name."""
+    own = getattr(region, f"name_{language}", None)
+    if own:
+        return own
+    finnish = region.name_fi or region.name
     if language == "sv":
         for municipality in region.municipalities.all():
-            if municipality.name_fi == region.name and municipality.name_sv:
+            if municipality.name_fi == finnish and municipality.name_sv:
                 return municipality.name_sv
-    return region.name
+    return finnish

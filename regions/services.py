@@ -12,6 +12,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.errors import MESSAGES, DomainError
@@ -305,6 +307,17 @@ def _assign_municipalities(region: Region, municipalities: Iterable[Municipality
             municipality.save(update_fields=["region"])
 
 
+def _in_finnish(function):
+    """The coordinator's region form names the region in Finnish (``name_fi``, the source and fallback language of
+    regions/translation.py) whatever language the page is in: lookups and writes of ``name`` go to ``name_fi``."""
+    def wrapper(*args, **kwargs):
+        with translation.override("fi"):
+            return function(*args, **kwargs)
+    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
+    return wrapper
+
+
+@_in_finnish
 def region_create(*, user, name: str, pilot: bool, active_from: datetime.date | None,
                   active_until: datetime.date | None, local_only: bool, default_validity_days: int | None,
                   default_valid_until: datetime.date | None, municipalities: Iterable[Municipality]) -> Region:
@@ -325,6 +338,7 @@ def region_create(*, user, name: str, pilot: bool, active_from: datetime.date | 
     return region
 
 
+@_in_finnish
 def region_update(*, user, region: Region, name: str, pilot: bool, active_from: datetime.date | None,
                   active_until: datetime.date | None, local_only: bool, default_validity_days: int | None,
                   default_valid_until: datetime.date | None, municipalities: Iterable[Municipality]) -> Region:
@@ -341,6 +355,40 @@ def region_update(*, user, region: Region, name: str, pilot: bool, active_from: 
             locked.default_valid_until = default_valid_until
             locked.save()
             _assign_municipalities(locked, municipalities)
+    except IntegrityError as exc:
+        raise DomainError("region_name_taken") from exc
+    return locked
+
+
+REGION_TEXT_LANGUAGES = ("fi", "sv", "en")
+
+
+@_in_finnish
+def region_public_texts_update(*, user, region: Region, texts: dict) -> Region:
+    """The region's contacts (their own region) and the coordinator (any) write the region page's text in Finnish,
+    Swedish and English and the region's Swedish and English names (empty: the Finnish one is shown). The Finnish
+    name stays the coordinator's (``region_update``)."""
+    if not manages_region(user, region.pk):
+        raise DomainError("not_allowed")
+    values: dict = {}
+    for lang in ("sv", "en"):
+        values[f"name_{lang}"] = clean_text(texts.get(f"name_{lang}"), 120) or None
+    for lang in REGION_TEXT_LANGUAGES:
+        values[f"public_text_{lang}"] = clean_text(texts.get(f"public_text_{lang}"),
+                                                   Region._meta.get_field("public_text").max_length)
+    names = [name for key, name in values.items() if key.startswith("name_") and name]
+    for name in names:
+        if Region.objects.exclude(pk=region.pk).filter(
+                Q(name_fi__iexact=name) | Q(name_sv__iexact=name) | Q(name_en__iexact=name)).exists():
+            raise DomainError("region_name_taken")
+    try:
+        with transaction.atomic():
+            locked = Region.objects.select_for_update().get(pk=region.pk)
+            changed = [key for key, value in values.items() if getattr(locked, key) != value]
+            for key in changed:
+                setattr(locked, key, values[key])
+            if changed:  # the untranslated columns follow the Finnish text (Finnish is active here)
+                locked.save(update_fields=[*changed, "name", "public_text"])
     except IntegrityError as exc:
         raise DomainError("region_name_taken") from exc
     return locked

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.region_detail, name="region"),
     path("<int:pk>/edit/", views.region_edit, name="region_edit"),
     path("<int:pk>/contacts/", views.region_contacts, name="region_contacts"),
+    path("<int:pk>/public-texts/", views.region_public_texts, name="region_public_texts"),
 ]

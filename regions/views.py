@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import DomainError
 
 from . import selectors, services
-from .forms import ContactPersonForm, NationalSettingsForm, RegionForm
+from .forms import ContactPersonForm, NationalSettingsForm, RegionForm, RegionPublicTextsForm
 from .models import Region
 from .permissions import manages_region, may_manage_regions, may_see_regions
 
@@ -124,6 +124,31 @@ def region_contacts(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Saved the contact persons of %(name)s.") % {"name": region.name})
                 return redirect("regions:region", region.pk)
     return render(request, "regions/region_contacts.html", {"region": region, "forms": forms}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_public_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The region page's public text and the region's Swedish and English names, in three languages: the region's
+    contacts (their own region) and the coordinator (any region); others 404 (not in their scope) or 403."""
+    region = selectors.region_get(user=request.user, pk=pk)
+    if not manages_region(request.user, region.pk):
+        raise PermissionDenied
+    form = RegionPublicTextsForm(request.POST or None, region=region)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.region_public_texts_update(user=request.user, region=region, texts=form.cleaned_data)
+            except DomainError as exc:
+                if exc.code == "not_allowed":
+                    raise PermissionDenied from exc
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("Saved the public texts of %(name)s.") % {"name": region.name})
+                return redirect("regions:region", region.pk)
+    return render(request, "regions/region_public_texts.html", {"region": region, "form": form}, status=status)
 
 
 @login_required

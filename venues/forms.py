@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleErrorsMixin
-from regions.forms import PublicContactForm, date_field, initial_of, url_is_valid
+from regions.forms import PublicContactForm, TranslatedTextsForm, date_field, initial_of, url_is_valid
 from regions.models import Municipality, Region
 
 from .models import Category, Offer, Venue
@@ -89,3 +89,19 @@ class VenueForm(PublicContactForm):
         if code == "url_invalid" and not url_is_valid(self.cleaned_data.get("website", "")):
             return "website"
         return super().error_field(code)
+
+
+class VenuePublicTextsForm(TranslatedTextsForm):
+    """A venue's public texts in three languages (venues.services.venue_public_texts_update)."""
+
+    def __init__(self, *args, venue: Venue, **kwargs):
+        texts = [
+            ("public_description", _("Description"), 2000, True,
+             _("What the venue is and what Kaikukortti gets there.")),
+            ("address", _("Address"), 300, True, ""),
+            ("public_contact", _("How to get tickets"), 1000, True,
+             _("Box office, opening hours, what to say when booking.")),
+            ("accessibility", _("Accessibility"), 2000, True,
+             _("Step-free access, lifts, hearing loops, assistants' free entry and similar.")),
+        ]
+        super().__init__(*args, texts=texts, instance=venue, **kwargs)

@@ -87,6 +87,16 @@ class Venue(ActivePeriod, models.Model):
         _("public contact"), blank=True, max_length=1000,
         help_text=_("How to get Kaikukortti tickets or places: box office, opening hours, what to say when booking."),
     )
+    # Public texts the venue's own staff write in Finnish, Swedish and English (venues/translation.py adds the
+    # _fi/_sv/_en columns; the public pages fall back to Finnish).
+    public_description = models.TextField(
+        _("description"), blank=True, max_length=2000, help_text=_("What the venue is and what Kaikukortti gets there.")
+    )
+    address = models.TextField(_("address"), blank=True, max_length=300)
+    accessibility = models.TextField(
+        _("accessibility"), blank=True, max_length=2000,
+        help_text=_("Step-free access, lifts, hearing loops, assistants' free entry and similar."),
+    )
     public_phone = models.CharField(_("public phone"), max_length=30, blank=True)
     public_email = models.EmailField(_("public e-mail"), blank=True)
     public_url = models.URLField(

@@ -5,7 +5,7 @@ the pop-up venues with their campaign periods (R9)."""
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import DomainError
 from regions.models import Municipality, Region
@@ -14,6 +14,7 @@ from regions.services import clean_text, close_day_check, period_check, public_c
 
 from .models import Category, Offer, Venue
 from .permissions import may_act_for_venue
+from .translation import VENUE_PUBLIC_TEXTS
 
 MAX_QUOTA = 100_000
 
@@ -167,4 +168,21 @@ def venue_close(*, user, venue: Venue, last_day: datetime.date, today: datetime.
                         today=day)
         locked.active_until = last_day
         locked.save(update_fields=["active_until"])
+    return locked
+
+
+def venue_public_texts_update(*, user, venue: Venue, texts: dict) -> Venue:
+    """The venue's own staff write its public texts (description, address, accessibility, how to get tickets) in
+    Finnish, Swedish and English; an empty Swedish or English text shows the Finnish one (issue 13, point 4)."""
+    _require_venue_staff(user, venue.pk)
+    field = Venue._meta.get_field
+    values = {f"{name}_{lang}": clean_text(texts.get(f"{name}_{lang}"), field(name).max_length)
+              for name in VENUE_PUBLIC_TEXTS for lang in ("fi", "sv", "en")}
+    with translation.override("fi"), transaction.atomic():  # the untranslated columns follow the Finnish text
+        locked = Venue.objects.select_for_update().get(pk=venue.pk)
+        changed = [key for key, value in values.items() if (getattr(locked, key) or "") != value]
+        for key in changed:
+            setattr(locked, key, values[key])
+        if changed:
+            locked.save(update_fields=[*changed, *VENUE_PUBLIC_TEXTS])
     return locked

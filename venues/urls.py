@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/", views.venue_detail, name="venue"),
     path("<int:pk>/edit/", views.venue_edit, name="venue_edit"),
     path("<int:pk>/close/", views.venue_close, name="venue_close"),
+    path("<int:pk>/public-information/", views.venue_public_texts, name="venue_public_texts"),
 ]

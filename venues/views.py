@@ -20,9 +20,9 @@ from regions.permissions import may_manage_regions, may_see_regions
 from regions.selectors import managed_regions
 
 from . import selectors, services
-from .forms import OfferForm, VenueFilterForm, VenueForm
+from .forms import OfferForm, VenueFilterForm, VenueForm, VenuePublicTextsForm
 from .models import Offer, Venue
-from .permissions import may_manage_venue
+from .permissions import may_act_for_venue, may_manage_venue
 
 SESSION_VENUE = "counter_venue_id"
 PAGE_SIZE = 50
@@ -96,6 +96,33 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     venue = current_venue(request)
     offer = get_object_or_404(selectors.offers_for_venue(request.user, venue), pk=pk)
     return _offer_form_view(request, venue, offer)
+
+
+# --- the venue's public information (issue 13, point 4) --------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_public_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The venue's own staff write its public texts in Finnish, Swedish and English; anyone else 404."""
+    venue = Venue.objects.filter(pk=pk).first()
+    if venue is None or not may_act_for_venue(request.user, venue):
+        raise Http404
+    form = VenuePublicTextsForm(request.POST or None, venue=venue)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.venue_public_texts_update(user=request.user, venue=venue, texts=form.cleaned_data)
+            except DomainError as exc:
+                if exc.code == "not_allowed":
+                    raise Http404 from exc
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("Saved the public information of %(name)s.") % {"name": venue.name})
+                return redirect("venues:venue_public_texts", venue.pk)
+    return render(request, "venues/venue_public_texts.html", {"venue": venue, "form": form}, status=status)
 
 
 # --- the venue's uses ----------------------------------------------------------------------------
