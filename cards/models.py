@@ -103,6 +103,18 @@ class Card(models.Model):
         help_text=_("Retention (R13): personal-ish fields were cleared; only statistics remain."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The holder's own mobile card (issue 14): only hashes and a server-side secret, no personal data.
+    activation_code_hash = models.CharField(_("activation code (hashed)"), max_length=64, blank=True, editable=False)
+    activation_code_issued_at = models.DateTimeField(_("activation code issued at"), null=True, blank=True,
+                                                     editable=False)
+    activation_code_used_at = models.DateTimeField(_("activation code used at"), null=True, blank=True,
+                                                   editable=False)
+    mobile_token_hash = models.CharField(_("mobile link (hashed)"), max_length=64, blank=True, editable=False)
+    mobile_link_issued_at = models.DateTimeField(_("mobile link issued at"), null=True, blank=True, editable=False)
+    mobile_link_withdrawn_at = models.DateTimeField(_("mobile link withdrawn at"), null=True, blank=True,
+                                                    editable=False)
+    live_secret = models.CharField(_("live code secret"), max_length=64, blank=True, editable=False)
+
 
     objects = CardQuerySet.as_manager()
 
@@ -124,6 +136,8 @@ class Card(models.Model):
                 name="card_status_matches_reason",
             ),
             models.CheckConstraint(condition=Q(children__lte=20), name="card_children_bounded"),
+            models.UniqueConstraint(fields=["mobile_token_hash"], condition=~Q(mobile_token_hash=""),
+                                    name="card_mobile_token_unique"),
             models.CheckConstraint(
                 condition=Q(wellbeing_at_issue__isnull=True) | Q(wellbeing_at_issue__range=(1, 5)),
                 name="card_wellbeing_issue_range",
@@ -168,6 +182,9 @@ class CardEvent(models.Model):
         MOBILE_LINK = "mobile_link", _("mobile card link shown")
         REDUCED = "reduced", _("reduced to statistics")
         IMPORTED = "imported", _("imported")
+        ACTIVATION_CODE = "activation_code", _("activation code issued")
+        ACTIVATED = "activated", _("mobile card activated")
+        LINK_WITHDRAWN = "link_withdrawn", _("mobile link withdrawn")
 
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
@@ -305,3 +322,22 @@ class CardCheck(models.Model):
     @property
     def valid(self) -> bool:
         return self.result == "valid"
+
+class ActivationAttempt(models.Model):
+    """Typed audit record of every attempt to activate a mobile card (issue 14): when, which number, what result.
+
+    No address is kept (the rate limit counts hashed addresses in the cache only) and nothing about the holder.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    number = models.CharField(_("number as entered"), max_length=40)
+    card = models.ForeignKey(Card, null=True, blank=True, on_delete=models.SET_NULL, related_name="activation_attempts")
+    result = models.CharField(_("result"), max_length=40, help_text=_("'activated' or the refusal code."))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("activation attempt")
+        verbose_name_plural = _("activation attempts")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.result}"
