@@ -27,6 +27,7 @@ from venues.permissions import may_act_for_venue
 from venues.selectors import offer_belongs_to_venue
 
 from . import numbers
+from .holder import activation_code_set, link_withdraw_locked
 from .models import Card, CardCheck, CardEvent, Use
 
 MAX_NUMBER_ATTEMPTS = 20
@@ -160,7 +161,9 @@ def card_issue_or_replay(
     }
 
     def issue() -> Card:
-        return _card_issue_new(user=user, day=_today(today), event_kind=event_kind, **data)
+        card = _card_issue_new(user=user, day=_today(today), event_kind=event_kind, **data)
+        activation_code_set(card)  # issue 14: shown once, on the registration result and in the API's answer
+        return card
 
     if not idempotency_key:
         return issue(), True
@@ -345,6 +348,7 @@ def card_inactivate(*, user, card: Card, reason: str, today: datetime.date | Non
         card.inactivated_on = day
         card.save(update_fields=["status", "inactive_reason", "inactivated_on"])
         _event(card, CardEvent.Kind.INACTIVATED, user, office, reason=reason)
+        link_withdraw_locked(card)  # issue 14: the mobile link goes with the card
     return card
 
 
@@ -385,6 +389,8 @@ def card_replace(*, user, card: Card, number: str | None = None, reason: str = C
         old.save(update_fields=["status", "inactive_reason", "inactivated_on"])
         _event(old, CardEvent.Kind.REPLACED, user, office, replaced_by=new.number, reason=old.inactive_reason)
         _event(new, CardEvent.Kind.ISSUED, user, office, replaces=old.number, valid_until=new.valid_until.isoformat())
+        link_withdraw_locked(old)  # issue 14: the old card's mobile link stops; the new card gets its own code
+        activation_code_set(new)
     return new
 
 

@@ -106,6 +106,17 @@ MESSAGES = {
     "account_self": _("You cannot deactivate your own account."),
     # The API's JSON parser (core.api.base): a body nested deeper than any request of this API needs.
     "invalid_json": _("The JSON in the request body is nested too deeply."),
+    # The holder's own mobile card (cards.holder, issue 14).
+    "activation_invalid": _(
+        "The card number or the activation code is not right, or the code has already been used. Check both and try "
+        "again, or ask the office that gave you the card for a new code."
+    ),
+    "activation_throttled": _("Too many attempts. Wait 15 minutes before trying again."),
+    "mobile_code_invalid": _("The scanned code is not a Kaikukortti mobile card code. Type the card number instead."),
+    # The card import job (cards.imports, issue 15).
+    "import_already_done": _("This file has already been imported for this office: nothing was saved again."),
+    "import_empty": _("The file has no rows."),
+    "import_failed": _("The import failed and nothing was saved. Try again later or contact support."),
 }
 
 # HTTP status of a refusal in the API; every other code answers 400.
@@ -118,6 +129,7 @@ HTTP_STATUS = {
     "repeat_use": 409,
     "use_already_cancelled": 409,
     "throttled": 429,
+    "activation_throttled": 429,
 }
 
 
