@@ -449,6 +449,43 @@ def _public_side(regions: dict[str, Region], offices, venues, summary: DemoSumma
         _person, created = RegionContactPerson.objects.get_or_create(region=regions["Tampere"], side=side,
                                                                      defaults=values)
         summary.created["contact persons"] += created
+    _public_texts(regions["Tampere"], venues.get(("Tampere", "Vapriikki")), summary)
+
+
+# Public texts in three languages (issue 13, point 4): the region page of Tampere and Vapriikki in the catalogue.
+TAMPERE_TEXTS = {
+    "name_sv": "Tammerfors", "name_en": "Tampere",
+    "public_text_fi": "Tampereella Kaikukortin saa hyvinvointialueen sosiaalityöstä ja monelta järjestöltä. "
+                      "Kortilla pääsee museoihin, teattereihin, konsertteihin ja työväenopiston kursseille.",
+    "public_text_sv": "I Tammerfors får man Kaikukortti från välfärdsområdets socialarbete och många "
+                      "organisationer. Med kortet kommer man till museer, teatrar, konserter och arbetarinstitutets "
+                      "kurser.",
+    "public_text_en": "In Tampere you get the card from the wellbeing services county's social work and many "
+                      "organisations. It takes you to museums, theatres, concerts and adult-education courses.",
+}
+VAPRIIKKI_TEXTS = {
+    "public_description_fi": "Museokeskus Vapriikki Tampellan tehdasalueella: useita museoita saman katon alla.",
+    "public_description_sv": "Museicentralen Vapriikki på Tampella fabriksområde: flera museer under samma tak.",
+    "public_description_en": "Vapriikki museum centre in the old Tampella mill: several museums under one roof.",
+    "address_fi": "Alaverstaanraitti 5, 33100 Tampere",
+    "address_sv": "Alaverstaanraitti 5, 33100 Tammerfors",
+    "accessibility_fi": "Esteetön sisäänkäynti ja hissit kaikkiin kerroksiin. Avustaja pääsee maksutta.",
+    "accessibility_sv": "Steglös entré och hissar till alla våningar. Assistenten kommer in gratis.",
+    "accessibility_en": "Step-free entrance and lifts to every floor. An assistant gets in free.",
+}
+
+
+def _public_texts(tampere: Region, vapriikki: Venue | None, summary: DemoSummary) -> None:
+    """Swedish and English texts for Tampere's region page and Vapriikki; a text already written is kept."""
+    for row, texts in ((tampere, TAMPERE_TEXTS), (vapriikki, VAPRIIKKI_TEXTS)):
+        if row is None:
+            continue
+        missing = [key for key, value in texts.items() if not getattr(row, key)]
+        for key in missing:
+            setattr(row, key, texts[key])
+        if missing:
+            row.save(update_fields=missing)
+            summary.created["public texts"] += len(missing)
 
 
 def _logins(regions, offices, venues, summary: DemoSummary) -> dict[str, object]:

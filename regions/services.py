@@ -270,7 +270,7 @@ def _region_values(*, region: Region | None, name: str, pilot: bool, active_from
     name = clean_text(name, Region._meta.get_field("name").max_length)
     if not name:
         raise DomainError("name_required")
-    taken = Region.objects.filter(name__iexact=name)
+    taken = Region.objects.filter(name_fi__iexact=name)
     if region is not None:
         taken = taken.exclude(pk=region.pk)
     if taken.exists():
@@ -307,17 +307,6 @@ def _assign_municipalities(region: Region, municipalities: Iterable[Municipality
             municipality.save(update_fields=["region"])
 
 
-def _in_finnish(function):
-    """The coordinator's region form names the region in Finnish (``name_fi``, the source and fallback language of
-    regions/translation.py) whatever language the page is in: lookups and writes of ``name`` go to ``name_fi``."""
-    def wrapper(*args, **kwargs):
-        with translation.override("fi"):
-            return function(*args, **kwargs)
-    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
-    return wrapper
-
-
-@_in_finnish
 def region_create(*, user, name: str, pilot: bool, active_from: datetime.date | None,
                   active_until: datetime.date | None, local_only: bool, default_validity_days: int | None,
                   default_valid_until: datetime.date | None, municipalities: Iterable[Municipality]) -> Region:
@@ -328,17 +317,17 @@ def region_create(*, user, name: str, pilot: bool, active_from: datetime.date | 
                           default_validity_days=default_validity_days, default_valid_until=default_valid_until)
     try:
         with transaction.atomic():
-            region = Region.objects.create(
-                name=name, pilot=pilot, active_from=active_from, active_until=active_until, local_only=local_only,
-                default_validity_days=default_validity_days, default_valid_until=default_valid_until,
-            )
+            with translation.override("fi"):  # ``name`` is the Finnish name, whatever language the page is in
+                region = Region.objects.create(
+                    name=name, pilot=pilot, active_from=active_from, active_until=active_until, local_only=local_only,
+                    default_validity_days=default_validity_days, default_valid_until=default_valid_until,
+                )
             _assign_municipalities(region, municipalities)
     except IntegrityError as exc:  # the same name saved at the same moment
         raise DomainError("region_name_taken") from exc
     return region
 
 
-@_in_finnish
 def region_update(*, user, region: Region, name: str, pilot: bool, active_from: datetime.date | None,
                   active_until: datetime.date | None, local_only: bool, default_validity_days: int | None,
                   default_valid_until: datetime.date | None, municipalities: Iterable[Municipality]) -> Region:
@@ -350,10 +339,15 @@ def region_update(*, user, region: Region, name: str, pilot: bool, active_from: 
     try:
         with transaction.atomic():
             locked = Region.objects.select_for_update().get(pk=region.pk)
-            locked.name, locked.pilot, locked.active_from, locked.active_until = name, pilot, active_from, active_until
+            # The coordinator's form names the region in Finnish (``name_fi``, the source and fallback language of
+            # regions/translation.py) whatever language the page is in; saved in Finnish so that the untranslated
+            # ``name`` column follows it.
+            locked.name_fi, locked.pilot = name, pilot
+            locked.active_from, locked.active_until = active_from, active_until
             locked.local_only, locked.default_validity_days = local_only, default_validity_days
             locked.default_valid_until = default_valid_until
-            locked.save()
+            with translation.override("fi"):
+                locked.save()
             _assign_municipalities(locked, municipalities)
     except IntegrityError as exc:
         raise DomainError("region_name_taken") from exc
@@ -363,7 +357,6 @@ def region_update(*, user, region: Region, name: str, pilot: bool, active_from: 
 REGION_TEXT_LANGUAGES = ("fi", "sv", "en")
 
 
-@_in_finnish
 def region_public_texts_update(*, user, region: Region, texts: dict) -> Region:
     """The region's contacts (their own region) and the coordinator (any) write the region page's text in Finnish,
     Swedish and English and the region's Swedish and English names (empty: the Finnish one is shown). The Finnish
@@ -382,7 +375,7 @@ def region_public_texts_update(*, user, region: Region, texts: dict) -> Region:
                 Q(name_fi__iexact=name) | Q(name_sv__iexact=name) | Q(name_en__iexact=name)).exists():
             raise DomainError("region_name_taken")
     try:
-        with transaction.atomic():
+        with translation.override("fi"), transaction.atomic():
             locked = Region.objects.select_for_update().get(pk=region.pk)
             changed = [key for key, value in values.items() if getattr(locked, key) != value]
             for key in changed:

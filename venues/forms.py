@@ -12,7 +12,14 @@ from .models import Category, Offer, Venue
 
 
 class OfferForm(AccessibleErrorsMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs={"lang": "fi"}),
+                            help_text=_("In Finnish."))
+    title_sv = forms.CharField(label=_("Title in Swedish"), max_length=200, required=False,
+                               widget=forms.TextInput(attrs={"lang": "sv"}),
+                               help_text=_("Empty = the Finnish title is shown."))
+    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False,
+                               widget=forms.TextInput(attrs={"lang": "en"}),
+                               help_text=_("Empty = the Finnish title is shown."))
     kind = forms.ChoiceField(label=_("Kind"), choices=Offer.Kind.choices, initial=Offer.Kind.EVENT)
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -72,6 +79,9 @@ class VenueForm(PublicContactForm):
         if venue is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_of(venue, ("name", "category", "municipality", "offers_courses", "website",
                                                    "active_from", "active_until", *self.PUBLIC_FIELDS))
+            # The Finnish text whatever the page's language (venues.services writes it in Finnish; the venue's
+            # staff write the Swedish and English ones on their Public information page).
+            kwargs["initial"]["public_contact"] = venue.public_contact_fi or ""
         elif "initial" not in kwargs:
             kwargs["initial"] = {"public_listing": True}
         super().__init__(*args, model=Venue, **kwargs)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import rows
@@ -207,11 +208,13 @@ def public_offers(venues, day: datetime.date) -> dict[int, list[PublicOffer]]:
     result: dict[int, list[PublicOffer]] = {pk: [] for pk in ids}
     if not ids:
         return result
+    language = translation.get_language()
+    translated = f"title_{language}" if language in ("sv", "en") else "title_fi"
     rows = (Offer.objects.filter(venue_id__in=ids, ends_on__gte=day)
             .order_by("venue_id", "starts_on", "title", "pk")
-            .values_list("venue_id", "title", "kind", "starts_on", "ends_on", "quota", "used_count"))
-    for venue_id, title, kind, starts_on, ends_on, quota, used in rows:
-        result[venue_id].append(_public_offer(title, kind, starts_on, ends_on, quota, used, day))
+            .values_list("venue_id", translated, "title", "kind", "starts_on", "ends_on", "quota", "used_count"))
+    for venue_id, title, finnish, kind, starts_on, ends_on, quota, used in rows:  # Finnish when not translated
+        result[venue_id].append(_public_offer(title or finnish, kind, starts_on, ends_on, quota, used, day))
     return result
 
 

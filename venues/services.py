@@ -40,17 +40,23 @@ def _validate(*, venue: Venue, title: str, kind: str, starts_on: datetime.date, 
     return title[:200]
 
 
+def _other_titles(title_sv: str, title_en: str) -> dict:
+    return {"title_sv": clean_text(title_sv, 200), "title_en": clean_text(title_en, 200)}
+
+
 def offer_create(*, user, venue: Venue, title: str, kind: str, starts_on: datetime.date,
-                 ends_on: datetime.date, quota: int | None = None) -> Offer:
-    """R10: a venue publishes an event, performance or course, optionally with a Kaikukortti quota."""
+                 ends_on: datetime.date, quota: int | None = None, title_sv: str = "", title_en: str = "") -> Offer:
+    """R10: a venue publishes an event, performance or course, optionally with a Kaikukortti quota. ``title`` is
+    the Finnish title; an empty Swedish or English title shows the Finnish one."""
     _require_venue_staff(user, venue.pk)
     title = _validate(venue=venue, title=title, kind=kind, starts_on=starts_on, ends_on=ends_on, quota=quota)
-    return Offer.objects.create(venue=venue, title=title, kind=kind, starts_on=starts_on, ends_on=ends_on,
-                                quota=quota)
+    with translation.override("fi"):  # ``title`` is the Finnish title, whatever language the page is in
+        return Offer.objects.create(venue=venue, title=title, kind=kind, starts_on=starts_on, ends_on=ends_on,
+                                    quota=quota, **_other_titles(title_sv, title_en))
 
 
 def offer_update(*, user, offer: Offer, title: str, kind: str, starts_on: datetime.date,
-                 ends_on: datetime.date, quota: int | None = None) -> Offer:
+                 ends_on: datetime.date, quota: int | None = None, title_sv: str = "", title_en: str = "") -> Offer:
     """R10: the quota never drops below the places already used, and the kind of a used offer stays.
 
     The row is locked so that a counter logging the last place at the same moment cannot slip
@@ -65,10 +71,14 @@ def offer_update(*, user, offer: Offer, title: str, kind: str, starts_on: dateti
             raise DomainError("offer_kind_in_use")
         if quota is not None and quota < locked.used_count:
             raise DomainError("offer_quota_below_used")
-        locked.title, locked.kind, locked.starts_on, locked.ends_on, locked.quota = (
+        locked.title_fi, locked.kind, locked.starts_on, locked.ends_on, locked.quota = (
             title, kind, starts_on, ends_on, quota
         )
-        locked.save(update_fields=["title", "kind", "starts_on", "ends_on", "quota"])
+        others = _other_titles(title_sv, title_en)
+        locked.title_sv, locked.title_en = others["title_sv"], others["title_en"]
+        with translation.override("fi"):  # the untranslated ``title`` column (the counter's SQL) stays Finnish
+            locked.save(update_fields=["title", "title_fi", "kind", "starts_on", "ends_on", "quota", "title_sv",
+                                       "title_en"])
     return locked
 
 
@@ -124,8 +134,8 @@ def venue_create(*, user, region: Region | None, name: str, category: str, munic
                            active_from=active_from, active_until=active_until, website=website,
                            public_contact=public_contact, public_phone=public_phone, public_email=public_email,
                            public_url=public_url)
-    try:
-        with transaction.atomic():
+    try:  # ``public_contact`` is the Finnish text (``public_contact_fi``), whatever language the page is in
+        with translation.override("fi"), transaction.atomic():
             return Venue.objects.create(region=region, is_popup=region is None, offers_courses=offers_courses,
                                         public_listing=public_listing, **values)
     except IntegrityError as exc:  # the same name saved at the same moment
@@ -144,8 +154,8 @@ def venue_update(*, user, venue: Venue, name: str, category: str, municipality: 
                            public_contact=public_contact, public_phone=public_phone, public_email=public_email,
                            public_url=public_url)
     values.update(offers_courses=offers_courses, public_listing=public_listing)
-    try:
-        with transaction.atomic():
+    try:  # ``public_contact`` is the Finnish text (``public_contact_fi``), whatever language the page is in
+        with translation.override("fi"), transaction.atomic():
             locked = Venue.objects.select_for_update().get(pk=venue.pk)
             changed = [key for key, value in values.items() if getattr(locked, key) != value]
             for key in changed:

@@ -62,8 +62,9 @@ def offers(request: HttpRequest) -> HttpResponse:
 def _offer_form_view(request: HttpRequest, venue: Venue, offer: Offer | None) -> HttpResponse:
     initial = {}
     if offer is not None:
-        initial = {"title": offer.title, "kind": offer.kind, "starts_on": offer.starts_on, "ends_on": offer.ends_on,
-                   "quota": offer.quota}
+        initial = {"title": offer.title_fi or offer.title, "title_sv": offer.title_sv or "",
+                   "title_en": offer.title_en or "", "kind": offer.kind, "starts_on": offer.starts_on,
+                   "ends_on": offer.ends_on, "quota": offer.quota}
     form = OfferForm(request.POST or None, venue=venue, initial=initial)
     status = 200
     if request.method == "POST":

@@ -5,7 +5,7 @@ import pytest
 
 from kaikukanta.tests.world import build_world
 from regions.models import Region
-from venues.models import Venue
+from venues.models import Offer, Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,22 @@ def test_region_public_texts_permissions(client, world, role, expected):
     assert response.status_code == (302 if expected == 200 else expected)
     if expected != 200:
         assert _region_state(world.region_a) == before
+
+
+def test_an_offer_title_in_swedish_shows_on_the_swedish_catalogue(client, world):
+    _as(client, world, "venue_staff")
+    response = client.post(f"/venues/offers/{world.offer_a.pk}/edit/", {
+        "title": "Näytös A", "title_sv": "Föreställning A", "title_en": "", "kind": world.offer_a.kind,
+        "starts_on": world.offer_a.starts_on.isoformat(), "ends_on": world.offer_a.ends_on.isoformat(),
+        "quota": world.offer_a.quota or "",
+    }, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 302
+    client.logout()
+    assert "Föreställning A" in client.get("/sv/venues/").content.decode()
+    fi = client.get("/fi/venues/").content.decode()
+    assert "Näytös A" in fi
+    assert "Föreställning A" not in fi
+    assert "Näytös A" in client.get("/en/venues/").content.decode()
+    # a Swedish page wrote the Finnish title to the Finnish columns (the counter's SQL reads ``title``)
+    assert Offer.objects.filter(pk=world.offer_a.pk).rewrite(False).values_list(
+        "title", "title_fi", "title_sv", "title_en").get() == ("Näytös A", "Näytös A", "Föreställning A", "")
