@@ -341,3 +341,74 @@ class ActivationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.result}"
+
+
+class ImportJob(models.Model):
+    """One bulk import of a file (issue 15): stored through ``default_storage``, validated by a Celery task
+    (``cards.tasks``), then written on confirmation as the second step of the same job, all rows or none.
+
+    ``status`` goes queued → validating → validated (or refused / failed) → writing → done (or failed). The
+    file's SHA-256 with the office is unique among finished imports: the same file twice writes nothing.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        VALIDATING = "validating", _("checking")
+        VALIDATED = "validated", _("checked, waiting for confirmation")
+        REFUSED = "refused", _("refused")
+        WRITING = "writing", _("saving")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.CharField(_("stored file"), max_length=255, help_text=_("Name in the default storage."))
+    rows_file = models.CharField(_("validated rows"), max_length=255, blank=True,
+                                 help_text=_("JSON lines of the validated rows, in the default storage."))
+    sha256 = models.CharField(max_length=64)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_valid = models.PositiveIntegerField(_("valid rows"), default=0)
+    rows_refused = models.PositiveIntegerField(_("refused rows"), default=0)
+    cards_created = models.PositiveIntegerField(_("cards created"), default=0)
+    preview = models.JSONField(_("first rows"), default=list, blank=True)
+    errors = models.JSONField(_("refused rows"), default=list, blank=True,
+                              help_text=_("[line, column, code] of every refused row."))
+    error = models.CharField(_("error"), max_length=64, blank=True, help_text=_("Code of a whole-file refusal."))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("card import")
+        verbose_name_plural = _("card imports")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "sha256"], condition=Q(status="done"),
+                                    name="importjob_file_once_per_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.status}"
+
+
+class ActivationAttempt(models.Model):
+    """Typed audit record of every attempt to activate a mobile card (issue 14): when, which number, what result.
+
+    No address is kept (the rate limit counts hashed addresses in the cache only) and nothing about the holder.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    number = models.CharField(_("number as entered"), max_length=40)
+    card = models.ForeignKey(Card, null=True, blank=True, on_delete=models.SET_NULL, related_name="activation_attempts")
+    result = models.CharField(_("result"), max_length=40, help_text=_("'activated' or the refusal code."))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("activation attempt")
+        verbose_name_plural = _("activation attempts")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.result}"

@@ -1,18 +1,13 @@
-"""Bulk import of personal cards from CSV or XLSX (offices moving from spreadsheets).
+"""The columns of the bulk card import (CSV or XLSX) and how each cell is read.
 
-django-import-export parses the file and runs the rows; every row goes through
-``cards.services.card_issue`` (the same rules as the register form) inside one transaction:
-a preview (dry run) lists every refused row as "line N: code – message", and the confirmed import
-saves all rows or none.
+``CardImportResource`` names the columns and their widgets: the R2 number check, the municipality look-up (once per
+text), the choices with their Finnish and Swedish aliases. The background import job (``cards.imports``) reads the
+file streaming and checks every row with these widgets and the card rules of ``cards.services``; a row saved
+through the resource itself goes through ``card_issue`` like the register form.
 """
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
 
-import tablib
-from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from core.errors import DomainError
@@ -182,7 +177,7 @@ class CardImportResource(resources.ModelResource):
         instance.pk, instance.number = card.pk, card.number
 
 
-# --- reading the file and running the import -------------------------------------------------------
+# --- the header row --------------------------------------------------------------------------------
 
 
 def _header_key(name) -> str | None:
@@ -191,93 +186,3 @@ def _header_key(name) -> str | None:
         if text in aliases or text.replace(" ", "_") == key:
             return key
     return None
-
-
-def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
-    """Parse CSV (UTF-8 or Windows-1252; comma or semicolon) or XLSX into a dataset with our column names."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        except Exception as exc:
-            raise DomainError("import_file_unreadable") from exc
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252", errors="replace")
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        try:
-            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        except csv.Error as exc:
-            raise DomainError("import_file_unreadable") from exc
-        if not rows:
-            raise DomainError("import_columns_missing")
-        width = len(rows[0])
-        dataset = tablib.Dataset(headers=rows[0])
-        for row in rows[1:]:
-            dataset.append((row + [""] * width)[:width])
-    headers = [_header_key(h) or f"ignored_{i}" for i, h in enumerate(dataset.headers or [])]
-    if any(required not in headers for required in REQUIRED_COLUMNS):
-        raise DomainError("import_columns_missing")
-    if len(dataset) > MAX_ROWS:
-        raise DomainError("import_too_many_rows")
-    dataset.headers = headers
-    return dataset
-
-
-@dataclass
-class RowError:
-    line: int
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("line %(line)s: %(code)s – %(message)s") % {
-            "line": self.line, "code": self.code, "message": self.message,
-        }
-
-
-@dataclass
-class ImportOutcome:
-    total: int = 0
-    created: list[tuple[int, str, bool]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    saved: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _line(row_number: int) -> int:
-    return row_number + 1  # line 1 is the header row
-
-
-def _describe(exc: Exception) -> tuple[str, str]:
-    if isinstance(exc, DomainError):
-        return exc.code, str(exc.message)
-    return "invalid", _("The row could not be read.")
-
-
-def import_cards(*, user, office: Office, dataset: tablib.Dataset, dry_run: bool) -> ImportOutcome:
-    """Run every row through ``card_issue`` in one transaction; roll everything back on a dry run or any error."""
-    resource = CardImportResource(user=user, office=office)
-    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, raise_errors=False,
-                                  rollback_on_validation_errors=True)
-    outcome = ImportOutcome(total=sum(1 for row in dataset if any(_text(v) for v in row)))
-    for error in result.base_errors:
-        code, message = _describe(error.error)
-        outcome.errors.append(RowError(1, code, message))
-    for error_row in result.error_rows:
-        for error in error_row.errors:
-            code, message = _describe(error.error)
-            outcome.errors.append(RowError(_line(error_row.number), code, message))
-    for invalid in result.invalid_rows:
-        for messages in invalid.error_dict.values():
-            for message in messages:
-                outcome.errors.append(RowError(_line(invalid.number), "invalid", str(message)))
-    outcome.errors.sort(key=lambda e: e.line)
-    outcome.created = [(_line(n), number, generated) for n, number, generated in resource.created]
-    outcome.saved = not dry_run and outcome.ok
-    return outcome

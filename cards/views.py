@@ -8,36 +8,36 @@ A card of another office of the user's region (R3/R4) is reached only by its exa
 never answer at the card's id, so no office can page through another office's cards.
 """
 
-import hashlib
-import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from import_export.tmp_storages import TempFolderStorage
 
-from core.errors import DomainError
+from core.errors import MESSAGES, DomainError
 from core.scopes import scope_for
 from distributors.models import Office
 from regions.models import Municipality
 
-from . import numbers, selectors, services
+from . import imports, numbers, selectors, services, tasks
 from .forms import CardFilterForm, CardRegisterForm, ImportForm, InactivateForm, RenewForm, ReplaceForm
 from .mobile import mobile_url
-from .models import Card, CardEvent
+from .models import Card, CardEvent, ImportJob
 from .pdf import qr_svg, render_card_pdf
-from .resources import COLUMNS, import_cards, read_dataset
+from .resources import COLUMNS
 
 PAGE_SIZE = 25
-IMPORT_SESSION_KEY = "cards_import"
+IMPORT_ERRORS_SHOWN = 500
+IMPORT_RUNNING = (ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING, ImportJob.Status.WRITING)
+IMPORT_FINISHED = (ImportJob.Status.REFUSED, ImportJob.Status.FAILED, ImportJob.Status.DONE)
 
 
 def _get_card(user, pk: int) -> Card:
@@ -354,71 +354,79 @@ def community_card_create(request, office_pk: int):
 # --- bulk import ----------------------------------------------------------------------------------
 
 
-def _import_storage(name: str | None = None) -> TempFolderStorage:
-    return TempFolderStorage(name=name, read_mode="rb")
-
-
-def _preview(request, *, office, dataset, filename: str, outcome, form=None):
+def _import_page(request, *, form, job=None):
+    errors = [imports.RowError(*row) for row in job.errors[:IMPORT_ERRORS_SHOWN]] if job else []
     return render(request, "cards/card_import.html", {
-        "form": form, "office": office, "outcome": outcome, "filename": filename,
-        "created_preview": outcome.created[:20] if outcome else [], "errors": outcome.errors[:500] if outcome else [],
-        "more_errors": max(len(outcome.errors) - 500, 0) if outcome else 0, "columns": COLUMNS,
+        "form": form, "columns": COLUMNS, "job": job, "errors": errors,
+        "more_errors": max(len(job.errors) - IMPORT_ERRORS_SHOWN, 0) if job else 0,
+        "whole_file_error": MESSAGES.get(job.error, job.error) if job and job.error else "",
+        "finished": job is not None and job.status in IMPORT_FINISHED,
     })
+
+
+def _own_import_job(request, pk: int) -> ImportJob:
+    """The job of one of the user's own offices (the same permission as the import), else 404."""
+    job = ImportJob.objects.select_related("office").filter(pk=pk, office__in=_own_offices(request.user)).first()
+    if job is None:
+        raise Http404
+    return job
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def card_import(request):
-    """Upload → preview (a dry run through the services, nothing saved) → confirm."""
+    """Upload → the file is stored and checked in the background (the job page) → confirm → saved."""
     offices = _own_offices(request.user)
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None, offices=offices)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        office = form.cleaned_data["office"]
-        content = upload.read()
-        try:
-            dataset = read_dataset(content, upload.name)
-        except DomainError as error:
-            form.add_error("file", error.message)
-        else:
-            outcome = import_cards(user=request.user, office=office, dataset=dataset, dry_run=True)
-            if outcome.ok and outcome.total:
-                storage = _import_storage()
-                storage.save(content)
-                request.session[IMPORT_SESSION_KEY] = {
-                    "file": os.path.basename(storage.name), "filename": upload.name, "office": office.pk,
-                    "sha256": hashlib.sha256(content).hexdigest(),
-                }
-            return _preview(request, office=office, dataset=dataset, filename=upload.name, outcome=outcome)
-    return render(request, "cards/card_import.html", {"form": form, "columns": COLUMNS})
+        with transaction.atomic():
+            job = imports.job_create(user=request.user, office=form.cleaned_data["office"],
+                                     upload=form.cleaned_data["file"])
+            transaction.on_commit(lambda: tasks.import_validate_task.delay(job.pk))
+        return redirect("cards:import_job", pk=job.pk)
+    return _import_page(request, form=form)
+
+
+@login_required
+@require_GET
+def import_job(request, pk: int):
+    job = _own_import_job(request, pk)
+    form = ImportForm(offices=_own_offices(request.user)) if job.status in IMPORT_FINISHED else None
+    return _import_page(request, form=form, job=job)
+
+
+@login_required
+@require_GET
+def import_job_status(request, pk: int):
+    """The job's progress for the page's polling script (static/js/import-job.js)."""
+    job = _own_import_job(request, pk)
+    return JsonResponse({
+        "status": job.status, "status_label": str(job.get_status_display()), "rows_read": job.rows_read,
+        "rows_valid": job.rows_valid, "rows_refused": job.rows_refused, "cards_created": job.cards_created,
+        "waiting": job.status in IMPORT_RUNNING,
+    })
 
 
 @login_required
 @require_POST
-def card_import_confirm(request):
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    offices = _own_offices(request.user)
-    if not pending or "/" in pending["file"] or os.sep in pending["file"]:
-        messages.error(request, _("Nothing to import: upload the file again."))
-        return redirect("cards:import")
-    office = offices.filter(pk=pending["office"]).first()
-    storage = _import_storage(pending["file"])
-    try:
-        content = storage.read()
-        storage.remove()
-    except OSError:
-        content = None
-    if office is None or content is None or hashlib.sha256(content).hexdigest() != pending["sha256"]:
-        messages.error(request, _("Nothing to import: upload the file again."))
-        return redirect("cards:import")
-    dataset = read_dataset(content, pending["filename"])
-    outcome = import_cards(user=request.user, office=office, dataset=dataset, dry_run=False)
-    if not outcome.saved:
-        messages.error(request, _("Nothing was saved: some rows were refused. Fix the file and upload it again."))
-        return _preview(request, office=office, dataset=dataset, filename=pending["filename"], outcome=outcome,
-                        form=ImportForm(offices=offices))
-    messages.success(request, _("%(count)s cards imported.") % {"count": len(outcome.created)})
-    return redirect(reverse("cards:list") + "?" + "status=active")
+def import_job_confirm(request, pk: int):
+    job = _own_import_job(request, pk)
+    with transaction.atomic():
+        if imports.job_confirm(job=job):
+            transaction.on_commit(lambda: tasks.import_write_task.delay(job.pk))
+        else:
+            messages.error(request, _("This import is not waiting for confirmation."))
+    return redirect("cards:import_job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def import_job_errors(request, pk: int):
+    """The refused rows as a CSV file: line, column, translated message, code."""
+    job = _own_import_job(request, pk)
+    response = StreamingHttpResponse(imports.error_report_lines(job), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kaikukortti-import-{job.pk}-errors.csv"'
+    return response
 
 
 @login_required

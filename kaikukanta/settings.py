@@ -268,6 +268,8 @@ TASK_TIME_LIMITS = {
     "reports.monthly_regional_reports": 10 * 60,
     "reports.report_file_sweep": 10 * 60,
     "reports.worker_heartbeat": 2 * 60,
+    "cards.import_validate": 15 * 60,
+    "cards.import_write": 15 * 60,
 }
 # Slack above a time limit before a job is redelivered (broker) or called stuck (sweep).
 TASK_TIME_MARGIN = 15 * 60

@@ -1,5 +1,6 @@
-"""Bulk import (CSV/XLSX): preview with per-row errors, nothing saved until confirmed, all-or-nothing,
-every row through ``card_issue``."""
+"""Bulk import (CSV/XLSX) as a background job (issue 15): the file is stored, checked streaming by a task with the
+card rules, previewed with its counts, and written on confirmation all rows or none; the same file twice writes
+nothing; refused rows come as a CSV report. Celery runs eagerly here; the jobs are queued on commit."""
 
 import io
 
@@ -8,9 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cards import numbers
-from cards.models import Card, CardEvent
-from cards.resources import import_cards, read_dataset
+from cards import imports, numbers
+from cards.models import Card, CardEvent, ImportJob
 from cards.tests.factories import _number
 from cards.tests.web import build_world, card_for
 from regions.tests.factories import MunicipalityFactory
@@ -18,6 +18,12 @@ from regions.tests.factories import MunicipalityFactory
 pytestmark = pytest.mark.django_db
 
 A, B, C = _number(501), _number(502), _number(503)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
 
 
 @pytest.fixture
@@ -27,8 +33,46 @@ def world():
     return w
 
 
+@pytest.fixture
+def upload(client, world, django_capture_on_commit_callbacks):
+    """Upload a file as the office's worker; the validation task runs (eagerly) on commit. Returns the job."""
+
+    def run(file, office=None):
+        client.force_login(world.jakaja)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cards:import"), {"office": (office or world.office).pk, "file": file})
+        assert response.status_code == 302, response.content
+        job = ImportJob.objects.latest("pk")
+        assert response["Location"] == reverse("cards:import_job", args=[job.pk])
+        return job
+
+    return run
+
+
+@pytest.fixture
+def confirm(client, django_capture_on_commit_callbacks):
+    def run(job):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("cards:import_job_confirm", args=[job.pk]))
+        assert response.status_code == 302
+        job.refresh_from_db()
+        return job
+
+    return run
+
+
 def csv_file(text: str, name: str = "kortit.csv", encoding: str = "utf-8") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def xlsx_file(rows: list[list], name: str = "kortit.xlsx") -> SimpleUploadedFile:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX)
 
 
 GOOD = f"number,birth_year,municipality,postal_code,children,format,language\n" \
@@ -37,48 +81,75 @@ GOOD = f"number,birth_year,municipality,postal_code,children,format,language\n" 
        f"{B},1990,5,,1,both,en\n"
 
 
-def test_read_dataset_accepts_finnish_headers_semicolons_and_windows_encoding():
-    text = "Numero;Syntymävuosi;Kunta;Postinumero;Lapset\n;1980;Tampere;100;0\n"
-    dataset = read_dataset(text.encode("cp1252"), "kortit.csv")
-    assert dataset.headers == ["number", "birth_year", "municipality", "postal_code", "children"]
-    assert list(dataset[0]) == ["", "1980", "Tampere", "100", "0"]
+def thousand_rows(bad_line: int | None = None) -> str:
+    """1,000 rows without numbers (lines 2–1001); ``bad_line`` has a holder too young."""
+    lines = ["birth_year,municipality,children"]
+    for line in range(2, 1002):
+        lines.append(f"{2020 if line == bad_line else 1950 + line % 50},837,{line % 3}")
+    return "\n".join(lines) + "\n"
 
 
-def test_preview_saves_nothing_and_lists_every_row(client, world):
-    client.force_login(world.jakaja)
+def test_rows_are_read_with_finnish_headers_semicolons_and_windows_encoding():
+    text = "Numero;Syntymävuosi;Kunta;Postinumero;Lapset\n;1980;Tampere;100;0\n;;;;\n;1981;Hämeenlinna;;1\n"
 
-    response = client.post(reverse("cards:import"), {"office": world.office.pk, "file": csv_file(GOOD)})
+    rows = list(imports.read_rows(io.BytesIO(text.encode("cp1252")), "kortit.csv"))
 
-    assert response.status_code == 200
-    outcome = response.context["outcome"]
-    assert (outcome.total, outcome.errors, outcome.saved) == (3, [], False)
-    assert [(line, generated) for line, _n, generated in outcome.created] == [(2, False), (3, True), (4, False)]
+    assert rows == [
+        (2, {"number": "", "birth_year": "1980", "municipality": "Tampere", "postal_code": "100", "children": "0"}),
+        (4, {"number": "", "birth_year": "1981", "municipality": "Hämeenlinna", "postal_code": "", "children": "1"}),
+    ]
+
+
+def test_upload_is_checked_in_the_background_and_the_preview_saves_nothing(client, world, upload):
+    job = upload(csv_file(GOOD))
+
+    assert (job.status, job.rows_read, job.rows_valid, job.rows_refused, job.errors) == ("validated", 3, 3, 0, [])
+    assert job.preview == [
+        [2, numbers.display(A), 1980, "Tampere (837)", 2, "paper"],
+        [3, "", 1975, "Tampere (837)", 0, "mobile"],
+        [4, numbers.display(B), 1990, "Alajärvi (005)", 1, "both"],
+    ]
+    assert (job.office, job.user, job.filename) == (world.office, world.jakaja, "kortit.csv")
     assert Card.objects.count() == 0
     assert CardEvent.objects.count() == 0
-    assert "Confirm: import 3 cards" in response.content.decode()
+    page = client.get(reverse("cards:import_job", args=[job.pk]))
+    assert "Confirm: import 3 cards" in page.content.decode()
+    assert "Nothing has been saved yet." in page.content.decode()
+    assert client.get(reverse("cards:import_job_status", args=[job.pk])).json() == {
+        "status": "validated", "status_label": "checked, waiting for confirmation", "rows_read": 3, "rows_valid": 3,
+        "rows_refused": 0, "cards_created": 0, "waiting": False,
+    }
 
 
-def test_confirm_imports_all_rows_through_the_service(client, world):
-    client.force_login(world.jakaja)
-    client.post(reverse("cards:import"), {"office": world.office.pk, "file": csv_file(GOOD)})
+def test_confirm_writes_every_row_from_the_validated_rows_not_the_upload(client, world, upload, confirm):
+    job = upload(csv_file(GOOD))
+    from django.core.files.storage import default_storage
 
-    response = client.post(reverse("cards:import_confirm"))
+    default_storage.delete(job.file)  # the write step does not read the upload again
 
-    assert response.status_code == 302
+    job = confirm(job)
+
+    assert (job.status, job.cards_created) == ("done", 3)
     cards = Card.objects.order_by("birth_year")
-    assert [(c.birth_year, c.home_municipality.code, c.children, c.format, c.language) for c in cards] == [
-        (1975, "837", 0, "mobile", "sv"), (1980, "837", 2, "paper", "fi"), (1990, "005", 1, "both", "en"),
+    assert [(c.birth_year, c.home_municipality.code, c.children, c.format, c.language, c.office_id) for c in cards] == [
+        (1975, "837", 0, "mobile", "sv", world.office.pk), (1980, "837", 2, "paper", "fi", world.office.pk),
+        (1990, "005", 1, "both", "en", world.office.pk),
     ]
     assert {A, B} <= {c.number for c in cards}
     assert all(numbers.is_valid(c.number) for c in cards)
-    assert set(CardEvent.objects.values_list("kind", flat=True)) == {"imported"}
-    assert set(CardEvent.objects.values_list("by", flat=True)) == {world.jakaja.pk}
-    # The pending file is used once.
-    assert client.post(reverse("cards:import_confirm")).status_code == 302
+    assert cards[0].number == imports.job_number(job.pk, 3)  # the generated number is keyed by the job and line
+    assert set(CardEvent.objects.values_list("kind", "by", "office")) == {("imported", world.jakaja.pk,
+                                                                            world.office.pk)}
+    assert sorted(CardEvent.objects.values_list("details__line", flat=True)) == [2, 3, 4]
+    # A second confirmation (or the task delivered twice) writes nothing more.
+    assert confirm(job).status == "done"
+    assert imports.job_write(job.pk).status == "done"
     assert Card.objects.count() == 3
+    assert CardEvent.objects.count() == 3
 
 
-def test_errors_are_listed_per_line_with_code_and_nothing_can_be_confirmed(client, world):
+def test_errors_name_line_column_and_translated_message_and_nothing_can_be_confirmed(client, world, upload,
+                                                                                       confirm):
     card_for(world.other_office, world.helsinki, number=C)
     MunicipalityFactory(code="999", name_fi="Ulkokunta", region=None)
     text = (
@@ -91,80 +162,182 @@ def test_errors_are_listed_per_line_with_code_and_nothing_can_be_confirmed(clien
         f"{A[:-1]}{'X' if A[-1] != 'X' else 'Y'},1980,837,0\n"  # line 7: mistyped
         ",,,\n"  # line 8: blank, skipped
         f"{A},1981,837,0\n"  # line 9: duplicate of line 2 in the same file
-        ",abc,837,0\n"  # line 10: not a year
+        ",abc,837,x\n"  # line 10: not a year, not a number of children
     )
-    client.force_login(world.jakaja)
 
-    response = client.post(reverse("cards:import"), {"office": world.office.pk, "file": csv_file(text)})
+    job = upload(csv_file(text))
 
-    errors = [str(e) for e in response.context["outcome"].errors]
-    assert errors == [
-        "line 3: card_number_taken – A card with this number already exists.",
-        "line 4: holder_too_young – The holder must be at least 16 or turn 16 this year.",
-        "line 5: municipality_not_in_network – The home municipality does not belong to an active Kaikukortti "
-        "region.",
-        "line 6: municipality_unknown – No municipality has this code or name.",
-        "line 7: card_number_invalid – The card number is mistyped: its check character does not match.",
-        "line 9: card_number_taken – A card with this number already exists.",
-        "line 10: birth_year_invalid – The birth year is not valid.",
+    assert (job.status, job.rows_read, job.rows_valid, job.rows_refused) == ("refused", 8, 1, 7)
+    assert [str(imports.RowError(*e)) for e in job.errors] == [
+        "Line 3, column number: A card with this number already exists. (card_number_taken)",
+        "Line 4, column birth_year: The holder must be at least 16 or turn 16 this year. (holder_too_young)",
+        "Line 5, column municipality: The home municipality does not belong to an active Kaikukortti region. "
+        "(municipality_not_in_network)",
+        "Line 6, column municipality: No municipality has this code or name. (municipality_unknown)",
+        "Line 7, column number: The card number is mistyped: its check character does not match. "
+        "(card_number_invalid)",
+        "Line 9, column number: A card with this number already exists. (card_number_taken)",
+        "Line 10, column birth_year: The birth year is not valid. (birth_year_invalid)",
+        "Line 10, column children: The number of children is not valid. (children_invalid)",
     ]
-    assert Card.objects.count() == 1
-    assert "Confirm: import" not in response.content.decode()
-    assert client.post(reverse("cards:import_confirm")).status_code == 302
+    page = client.get(reverse("cards:import_job", args=[job.pk]))
+    content = page.content.decode()
+    assert "Confirm: import" not in content
+    assert 'id="upload-title"' in content  # the upload form stays on the page after a refusal
+    assert page.context["form"] is not None
+    assert confirm(job).status == "refused"
     assert Card.objects.count() == 1
 
 
-def test_import_is_all_or_nothing_when_a_row_fails_at_confirm_time(world):
-    dataset = read_dataset(GOOD.encode(), "kortit.csv")
+def test_one_bad_row_among_1000_writes_nothing_and_the_error_report_names_it(client, world, upload):
+    job = upload(csv_file(thousand_rows(bad_line=501)))
+
+    assert (job.status, job.rows_read, job.rows_valid, job.rows_refused) == ("refused", 1000, 999, 1)
+    assert job.errors == [[501, "birth_year", "holder_too_young"]]
+    assert job.rows_file == ""
+    response = client.get(reverse("cards:import_job_errors", args=[job.pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert b"".join(response.streaming_content).decode() == (
+        "\ufeffLine;Column;Message;Code\r\n"
+        "501;birth_year;The holder must be at least 16 or turn 16 this year.;holder_too_young\r\n"
+    )
+    assert Card.objects.count() == 0
+    assert CardEvent.objects.count() == 0
+
+
+def test_1000_rows_are_written_in_batches_in_one_transaction(world, upload, confirm, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH", 300)
+    job = upload(csv_file(thousand_rows()))
+    assert (job.status, job.rows_valid) == ("validated", 1000)
+
+    job = confirm(job)
+
+    assert (job.status, job.cards_created) == ("done", 1000)
+    assert Card.objects.count() == 1000
+    assert CardEvent.objects.filter(kind="imported").count() == 1000
+    assert len(set(Card.objects.values_list("number", flat=True))) == 1000
+
+
+def test_a_failure_while_writing_writes_nothing(world, upload, confirm, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH", 300)
+    job = upload(csv_file(thousand_rows()))
+    original = CardEvent.objects.bulk_create
+    calls = []
+
+    def fail_third(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 3:
+            raise RuntimeError("database went away")
+        return original(objs, *args, **kwargs)
+
+    monkeypatch.setattr(CardEvent.objects, "bulk_create", fail_third)
+    with pytest.raises(RuntimeError):
+        confirm(job)
+
+    job.refresh_from_db()
+    assert (job.status, job.error, calls) == ("failed", "import_failed", [300, 300, 300])
+    assert Card.objects.count() == 0
+    assert CardEvent.objects.count() == 0
+
+
+def test_a_number_taken_after_the_preview_refuses_the_whole_import(world, upload, confirm):
+    job = upload(csv_file(GOOD))
     card_for(world.other_office, world.helsinki, number=B)  # taken after the preview
 
-    outcome = import_cards(user=world.jakaja, office=world.office, dataset=dataset, dry_run=False)
+    job = confirm(job)
 
-    assert outcome.saved is False
-    assert [str(e) for e in outcome.errors] == ["line 4: card_number_taken – A card with this number already exists."]
+    assert (job.status, job.error) == ("refused", "card_number_taken")
     assert Card.objects.count() == 1
     assert CardEvent.objects.count() == 0
 
 
-def test_xlsx_with_numeric_cells_is_imported(client, world):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["Syntymävuosi", "Kotikunta", "Postinumero", "Lapset", "Muoto"])
-    sheet.append([1980, 5, 100, 1, "mobiili"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    upload = SimpleUploadedFile("kortit.xlsx", buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    client.force_login(world.jakaja)
+def test_the_same_file_twice_creates_nothing_the_second_time(world, upload, confirm):
+    first = confirm(upload(csv_file(thousand_rows())))
+    assert (first.status, Card.objects.count()) == ("done", 1000)
 
-    preview = client.post(reverse("cards:import"), {"office": world.office.pk, "file": upload})
-    assert preview.context["outcome"].errors == []
-    client.post(reverse("cards:import_confirm"))
+    second = upload(csv_file(thousand_rows()))
+
+    assert (second.status, second.error) == ("refused", "import_already_done")
+    assert confirm(second).status == "refused"
+    assert Card.objects.count() == 1000
+    assert CardEvent.objects.count() == 1000
+
+
+def test_a_file_over_the_row_limit_is_refused_while_reading(world, upload, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    pulled = []
+    original = imports._csv_rows
+
+    def counting(handle):
+        for row in original(handle):
+            pulled.append(row)
+            yield row
+
+    monkeypatch.setattr(imports, "_csv_rows", counting)
+
+    job = upload(csv_file(thousand_rows()))
+
+    assert (job.status, job.error, job.rows_read) == ("refused", "import_too_many_rows", 50)
+    assert len(pulled) == 52  # the header, 50 rows and the one over the limit: never the other 949
+    assert Card.objects.count() == 0
+
+
+def test_xlsx_is_read_in_read_only_mode_and_stops_at_the_row_limit(world, upload, monkeypatch):
+    modes = []
+    original = openpyxl.load_workbook
+
+    def spy(*args, **kwargs):
+        modes.append(kwargs.get("read_only"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    monkeypatch.setattr(imports, "MAX_ROWS", 10)
+
+    job = upload(xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 500))
+
+    assert (job.status, job.error, job.rows_read, modes) == ("refused", "import_too_many_rows", 10, [True])
+
+
+def test_xlsx_with_numeric_cells_is_imported(world, upload, confirm):
+    job = upload(xlsx_file([["Syntymävuosi", "Kotikunta", "Postinumero", "Lapset", "Muoto"],
+                            [1980, 5, 100, 1, "mobiili"]]))
+    assert (job.status, job.errors) == ("validated", [])
+
+    confirm(job)
 
     card = Card.objects.get()
     assert (card.birth_year, card.home_municipality.code, card.postal_code, card.children, card.format) == (
         1980, "005", "00100", 1, "mobile")
 
 
-def test_missing_columns_and_wrong_files_are_refused(client, world):
-    client.force_login(world.jakaja)
+def test_missing_columns_and_wrong_files_are_refused(client, world, upload):
+    job = upload(csv_file("number,children\n,1\n"))
+    assert (job.status, job.error) == ("refused", "import_columns_missing")
+    page = client.get(reverse("cards:import_job", args=[job.pk])).content.decode()
+    assert "The file needs a header row with at least the columns birth_year and municipality." in page
+    assert 'id="upload-title"' in page
 
-    response = client.post(reverse("cards:import"), {"office": world.office.pk,
-                                                     "file": csv_file("number,children\n,1\n")})
-    assert response.context["form"].errors["file"] == [
-        "The file needs a header row with at least the columns birth_year and municipality."
-    ]
     response = client.post(reverse("cards:import"), {"office": world.office.pk,
                                                      "file": csv_file("x", name="kortit.pdf")})
     assert "file" in response.context["form"].errors
+    assert ImportJob.objects.count() == 1
     assert Card.objects.count() == 0
 
 
-def test_import_is_for_distributor_staff_only_and_into_their_own_office(client, world):
+def test_import_is_for_distributor_staff_only_and_into_their_own_office(client, world, upload):
+    job = upload(csv_file(GOOD))
     client.force_login(world.contact)
     assert client.get(reverse("cards:import")).status_code == 403
+
+    client.force_login(world.other_jakaja)
+    for name in ("cards:import_job", "cards:import_job_status", "cards:import_job_errors"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+    assert client.post(reverse("cards:import_job_confirm", args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.status == "validated"
 
     client.force_login(world.jakaja)
     response = client.post(reverse("cards:import"), {"office": world.other_office.pk, "file": csv_file(GOOD)})
     assert "office" in response.context["form"].errors
+    assert ImportJob.objects.count() == 1
     assert Card.objects.count() == 0

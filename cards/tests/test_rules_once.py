@@ -6,14 +6,15 @@ age limit from the national settings (R5)."""
 import datetime
 
 import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cards import numbers, services
+from cards import imports, numbers, services
 from cards.models import Card
-from cards.resources import import_cards, read_dataset
 from cards.selectors import municipality_from_text
 from cards.tests.factories import _number
 from cards.tests.web import build_world, card_for
@@ -45,9 +46,13 @@ def _form(client, world, **overrides) -> dict:
 
 def _import(world, *, number: str = "", birth_year: str = "1980", municipality: str = "837") -> list[str]:
     text = f"number,birth_year,municipality\n{number},{birth_year},{municipality}\n"
-    outcome = import_cards(user=world.jakaja, office=world.office, dataset=read_dataset(text.encode(), "k.csv"),
-                           dry_run=True)
-    return [error.code for error in outcome.errors]
+    job = imports.job_create(user=world.jakaja, office=world.office,
+                             upload=SimpleUploadedFile("k.csv", text.encode(), content_type="text/csv"))
+    job = imports.job_validate(job.pk)
+    default_storage.delete(job.file)
+    if job.rows_file:
+        default_storage.delete(job.rows_file)
+    return [code for _line, _column, code in job.errors]
 
 
 def _api(world, **overrides):

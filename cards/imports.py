@@ -1,0 +1,396 @@
+"""Bulk import of personal cards as a background job (issue 15): store → validate → confirm → write.
+
+1. ``job_create`` stores the upload through ``default_storage`` (shared by web and worker nodes) and records an
+   ``ImportJob``; the view queues ``cards.tasks.import_validate_task`` on commit.
+2. ``job_validate`` reads the file streaming (CSV row by row, XLSX with openpyxl ``read_only``), stops as soon as
+   it has read more than ``MAX_ROWS`` rows, checks every row with the card rules (the column widgets of
+   ``cards.resources`` and ``services.card_issue_holder_check``: R1, R2) and records progress every
+   ``PROGRESS_EVERY`` rows. The valid rows go compactly to a JSON-lines file in the storage.
+3. ``job_write`` (after the confirmation) reads that file — not the upload — and writes every card with
+   ``bulk_create`` in batches, with the card events, in ONE transaction: a refused or failed import writes nothing.
+   The job's row is locked and marked done in the same transaction, the file's hash is unique per office among
+   finished imports, and generated numbers are derived from the job and the line: the same file twice, or the
+   same job delivered twice, creates nothing the second time.
+"""
+
+import codecs
+import contextlib
+import csv
+import hashlib
+import hmac
+import io
+import json
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import MESSAGES, DomainError
+from core.exports import CsvWriter
+from regions.models import Municipality, NationalSettings
+
+from . import numbers, services
+from .models import Card, CardEvent, ImportJob
+from .resources import MAX_ROWS, CardImportResource, _header_key, _text
+
+BATCH = 2000
+PROGRESS_EVERY = 1000
+PREVIEW_ROWS = 20
+ERRORS_KEPT = 100_000
+MAX_ATTEMPTS = 3
+# Which column a rule's refusal points at.
+RULE_COLUMN = {
+    "birth_year_invalid": "birth_year", "holder_too_young": "birth_year",
+    "municipality_not_in_network": "municipality", "municipality_unknown": "municipality",
+    "children_invalid": "children", "card_format_invalid": "format", "card_number_taken": "number",
+    "card_number_invalid": "number",
+}
+# The compact validated row: one JSON list per line.
+FIELDS = ("line", "number", "birth_year", "municipality", "postal_code", "children", "format", "language",
+          "gender", "life_situation")
+
+
+# --- 1. store ---------------------------------------------------------------------------------------
+
+
+def job_create(*, user, office, upload) -> ImportJob:
+    """Store ``upload`` through the default storage and record a queued job (the caller checks the office)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    extension = "xlsx" if (upload.name or "").lower().endswith(".xlsx") else "csv"
+    name = default_storage.save(f"imports/{uuid.uuid4().hex}.{extension}", upload)
+    return ImportJob.objects.create(office=office, user=user, filename=(upload.name or "")[-200:], file=name,
+                                    sha256=digest.hexdigest())
+
+
+# --- 2. read and validate ------------------------------------------------------------------------------
+
+
+def _csv_rows(handle) -> Iterator[list]:
+    head = handle.read(64 * 1024)
+    handle.seek(0)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    first = head.decode(encoding, errors="replace").split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+    try:
+        yield from csv.reader(text, delimiter=delimiter)
+    except csv.Error as exc:
+        raise DomainError("import_file_unreadable") from exc
+
+
+def _xlsx_rows(handle) -> Iterator[tuple]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:
+        raise DomainError("import_file_unreadable") from exc
+    try:
+        yield from book.worksheets[0].iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+def read_rows(handle, filename: str) -> Iterator[tuple[int, dict]]:
+    """(line, {column: text}) for every non-blank data row, streaming; line 1 is the header row.
+
+    Refuses a file without the required columns (``import_columns_missing``) and stops reading at the first row
+    beyond ``MAX_ROWS`` (``import_too_many_rows``): a huge file is never read to its end.
+    """
+    rows = _xlsx_rows(handle) if filename.lower().endswith(".xlsx") else _csv_rows(handle)
+    try:
+        yield from _data_rows(rows)
+    finally:
+        rows.close()  # while the file is still open
+
+
+def _data_rows(rows) -> Iterator[tuple[int, dict]]:
+    header = next(rows, None)
+    if header is None:
+        raise DomainError("import_columns_missing")
+    keys = [_header_key(name) for name in header]
+    if any(required not in keys for required in ("birth_year", "municipality")):
+        raise DomainError("import_columns_missing")
+    wanted = [(i, key) for i, key in enumerate(keys) if key]
+    limit = MAX_ROWS
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise DomainError("import_too_many_rows")
+        values = {key: _text(row[i]) if i < len(row) else "" for i, key in wanted}
+        if any(values.values()):
+            yield count + 1, values
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    code: str
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES.get(self.code, self.code))
+
+    def __str__(self) -> str:
+        return _("Line %(line)s, column %(column)s: %(message)s (%(code)s)") % {
+            "line": self.line, "column": self.column or "–", "message": self.message, "code": self.code}
+
+
+class RowChecker:
+    """The card rules for one row: the importer's column widgets (R2 number check, municipality look-up once per
+    text) and ``services.card_issue_holder_check`` (R1), as the register form and the API use them."""
+
+    def __init__(self, *, user, office, day) -> None:
+        resource = CardImportResource(user=user, office=office)
+        self.widgets = {name: field.widget for name, field in resource.fields.items()}
+        self.day = day
+        self.min_age = NationalSettings.current().holder_min_age
+
+    def check(self, line: int, values: dict) -> tuple[list | None, list[RowError]]:
+        cleaned, errors = {}, []
+        for column, widget in self.widgets.items():
+            try:
+                cleaned[column] = widget.clean(values.get(column, ""))
+            except DomainError as error:
+                errors.append(RowError(line, column, error.code))
+        if errors:
+            return None, errors
+        if cleaned["birth_year"] is None:
+            return None, [RowError(line, "birth_year", "birth_year_invalid")]
+        municipality: Municipality | None = cleaned["municipality"]
+        if municipality is None:
+            return None, [RowError(line, "municipality", "municipality_unknown")]
+        card_format = cleaned["format"] or Card.Format.PAPER
+        try:
+            services.card_issue_holder_check(
+                birth_year=cleaned["birth_year"], home_municipality=municipality, children=cleaned["children"] or 0,
+                format=card_format, wellbeing_at_issue=None, day=self.day, holder_min_age=self.min_age)
+        except DomainError as error:
+            return None, [RowError(line, RULE_COLUMN.get(error.code, ""), error.code)]
+        return [line, cleaned["number"] or "", cleaned["birth_year"], municipality.pk, cleaned["postal_code"] or "",
+                cleaned["children"] or 0, card_format, cleaned["language"] or Card.Language.FI,
+                cleaned["gender"] or "", cleaned["life_situation"] or ""], []
+
+
+def _progress(job: ImportJob, **fields) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _finish(job: ImportJob, status: str, **fields) -> ImportJob:
+    fields.update(status=status, finished_at=timezone.now())
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=list(fields))
+    return job
+
+
+def _start(job_id: int, expected: str, running: str) -> ImportJob | None:
+    """Take the job for a step (counting the attempt); ``None`` when it is not waiting for this step."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status not in (expected, running):
+            return None
+        job.attempts += 1
+        job.status = running
+        job.save(update_fields=["attempts", "status"])
+    if job.attempts > MAX_ATTEMPTS:  # it kept killing its worker
+        _finish(job, ImportJob.Status.FAILED, error="import_failed")
+        return None
+    return job
+
+
+def job_validate(job_id: int) -> ImportJob | None:
+    job = _start(job_id, ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING)
+    if job is None:
+        return ImportJob.objects.filter(pk=job_id).first()
+    try:
+        return _validate(job)
+    except Exception:
+        _finish(job, ImportJob.Status.FAILED, error="import_failed")
+        raise
+
+
+def _validate(job: ImportJob) -> ImportJob:
+    day = timezone.localdate()
+    read = valid = 0
+    preview: list = []
+    errors: list[RowError] = []
+    printed: dict[str, int] = {}
+    rows_name = f"imports/{uuid.uuid4().hex}.jsonl"
+    try:
+        if ImportJob.objects.filter(office=job.office, sha256=job.sha256, status=ImportJob.Status.DONE).exists():
+            raise DomainError("import_already_done")
+        services.card_issue_office_check(user=job.user, office=job.office, day=day)
+        checker = RowChecker(user=job.user, office=job.office, day=day)
+        with default_storage.open(job.file, "rb") as handle, tempfile.TemporaryFile("w+b") as out:
+            for line, values in read_rows(handle, job.filename):
+                read += 1
+                row, row_errors = checker.check(line, values)
+                if row is not None and row[1]:
+                    if row[1] in printed:
+                        row, row_errors = None, [RowError(line, "number", "card_number_taken")]
+                    else:
+                        printed[row[1]] = line
+                if row is None:
+                    if len(errors) < ERRORS_KEPT:
+                        errors.extend(row_errors)
+                else:
+                    valid += 1
+                    out.write(json.dumps(row, separators=(",", ":")).encode() + b"\n")
+                    if len(preview) < PREVIEW_ROWS:
+                        place = checker.widgets["municipality"].clean(values["municipality"])
+                        preview.append([line, numbers.display(row[1]) if row[1] else "", row[2],
+                                        f"{place} ({place.code})", row[5], row[6]])
+                if read % PROGRESS_EVERY == 0:
+                    _progress(job, rows_read=read, rows_valid=valid, rows_refused=read - valid)
+            taken = _taken(list(printed))
+            for number in taken:
+                errors.append(RowError(printed[number], "number", "card_number_taken"))
+            valid -= len(taken)
+            if not errors:
+                out.seek(0)
+                rows_name = default_storage.save(rows_name, File(out))
+    except DomainError as error:
+        return _finish(job, ImportJob.Status.REFUSED, error=error.code, rows_read=read, rows_valid=valid,
+                       rows_refused=read - valid, preview=preview, errors=[])
+    errors.sort(key=lambda e: e.line)
+    if errors or not read:
+        return _finish(job, ImportJob.Status.REFUSED, error="" if read else "import_empty", rows_read=read,
+                       rows_valid=valid, rows_refused=read - valid, preview=preview,
+                       errors=[[e.line, e.column, e.code] for e in errors])
+    return _finish(job, ImportJob.Status.VALIDATED, rows_file=rows_name, rows_read=read, rows_valid=valid,
+                   rows_refused=0, preview=preview, errors=[])
+
+
+def _taken(candidates: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(candidates), 5000):
+        taken.update(Card.objects.filter(number__in=candidates[start:start + 5000]).values_list("number", flat=True))
+    return taken
+
+
+# --- 3. write -----------------------------------------------------------------------------------------
+
+
+def job_confirm(*, job: ImportJob) -> bool:
+    """The person confirms a validated job: it is queued for writing (the caller queues the task on commit)."""
+    return bool(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED)
+                .update(status=ImportJob.Status.WRITING, attempts=0))
+
+
+def job_number(job_id: int, line: int, salt: int = 0) -> str:
+    """R2: the generated number of ``line`` of job ``job_id``: the same job always gets the same numbers."""
+    key = settings.SECRET_KEY.encode()
+    digest = hmac.new(key, f"card-import:{job_id}:{line}:{salt}".encode(), hashlib.sha256).digest()
+    value = int.from_bytes(digest[:8], "big")
+    payload = ""
+    for _i in range(numbers.PAYLOAD_LENGTH):
+        value, index = divmod(value, numbers.MODULUS)
+        payload += numbers.ALPHABET[index]
+    return payload + numbers.check_character(payload)
+
+
+def _rows(name: str) -> Iterator[list]:
+    with default_storage.open(name, "rb") as handle:
+        for raw in handle:
+            if raw.strip():
+                yield json.loads(raw)
+
+
+def _batches(rows: Iterator[list]) -> Iterator[list[list]]:
+    batch: list[list] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def job_write(job_id: int) -> ImportJob | None:
+    job = _start(job_id, ImportJob.Status.WRITING, ImportJob.Status.WRITING)
+    if job is None:
+        return ImportJob.objects.filter(pk=job_id).first()
+    try:
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status != ImportJob.Status.WRITING:
+                return locked
+            created = _write(job)
+            _finish(job, ImportJob.Status.DONE, cards_created=created)
+    except DomainError as error:
+        return _finish(job, ImportJob.Status.REFUSED, error=error.code)
+    except IntegrityError:
+        return _finish(job, ImportJob.Status.REFUSED, error="import_already_done")
+    except Exception:
+        _finish(job, ImportJob.Status.FAILED, error="import_failed")
+        raise
+    _cleanup(job)
+    return job
+
+
+def _write(job: ImportJob) -> int:
+    day = timezone.localdate()
+    office = job.office
+    services.card_issue_office_check(user=job.user, office=office, day=day)
+    valid_until = services.default_valid_until(office.region, day)
+    created = 0
+    for batch in _batches(_rows(job.rows_file)):
+        printed = [row[1] for row in batch if row[1]]
+        if _taken(printed):
+            raise DomainError("card_number_taken")
+        generated = {row[0]: job_number(job.pk, row[0]) for row in batch if not row[1]}
+        salt = 0
+        while taken := _taken(list(generated.values())):
+            salt += 1
+            generated = {line: (job_number(job.pk, line, salt) if number in taken else number)
+                         for line, number in generated.items()}
+        cards = [Card(number=row[1] or generated[row[0]], kind=Card.Kind.PERSONAL, office=office,
+                      region_id=office.region_id, home_municipality_id=row[3], postal_code=row[4], birth_year=row[2],
+                      children=row[5], format=row[6], language=row[7], issued_on=day, valid_until=valid_until,
+                      gender=row[8], life_situation=row[9]) for row in batch]
+        Card.objects.bulk_create(cards)
+        until = valid_until.isoformat()
+        CardEvent.objects.bulk_create([
+            CardEvent(card=card, kind=CardEvent.Kind.IMPORTED, by=job.user, office=office,
+                      details={"valid_until": until, "import_job": job.pk, "line": row[0]})
+            for card, row in zip(cards, batch, strict=True)])
+        created += len(cards)
+        _progress(job, cards_created=created)
+    return created
+
+
+def _cleanup(job: ImportJob) -> None:
+    for name in (job.file, job.rows_file):
+        if name:
+            with contextlib.suppress(OSError):
+                default_storage.delete(name)
+
+
+# --- 4. error report ----------------------------------------------------------------------------------
+
+
+def error_report_lines(job: ImportJob) -> Iterator[str]:
+    """The refused rows as CSV (line, column, translated message, code) through the one export writer."""
+    header = [_("Line"), _("Column"), _("Message"), _("Code")]
+    rows = [header]
+    if job.error:
+        rows.append([1, "", str(MESSAGES.get(job.error, job.error)), job.error])
+    for line, column, code in job.errors:
+        rows.append([line, column, str(MESSAGES.get(code, code)), code])
+    return CsvWriter().lines(rows, batch=1000)
