@@ -147,3 +147,18 @@ def test_an_offer_title_in_swedish_shows_on_the_swedish_catalogue(client, world)
     # a Swedish page wrote the Finnish title to the Finnish columns (the counter's SQL reads ``title``)
     assert Offer.objects.filter(pk=world.offer_a.pk).rewrite(False).values_list(
         "title", "title_fi", "title_sv", "title_en").get() == ("Näytös A", "Näytös A", "Föreställning A", "")
+
+
+def test_the_public_text_edits_are_audited(client, world):
+    from auditlog.models import LogEntry
+
+    _as(client, world, "venue_staff")
+    client.post(f"/venues/{world.venue_a.pk}/public-information/", VENUE_POST)
+    entry = LogEntry.objects.get_for_object(world.venue_a).latest("timestamp")
+    assert entry.actor == world.venue_staff
+    assert entry.changes_dict["public_description_sv"][1] == "Stadsteatern i centrum."
+    client.force_login(world.contact)
+    client.post(f"/regions/{world.region_a.pk}/public-texts/", REGION_POST)
+    entry = LogEntry.objects.get_for_object(world.region_a).latest("timestamp")
+    assert entry.actor == world.contact
+    assert entry.changes_dict["name_sv"][1] == "Område A"
