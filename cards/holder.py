@@ -202,16 +202,18 @@ def mobile_link_issue(*, user, card: Card) -> str:
     return token
 
 
-def link_withdraw_locked(card: Card, *, user=None, office: Office | None = None) -> bool:
+def link_withdraw_locked(card: Card, *, user=None, office: Office | None = None, ended: bool = False) -> bool:
     """Withdraw ``card``'s mobile link (``card`` locked by the caller); whether there was one to withdraw.
 
     Also ends the legacy signed links of the card (``cards.mobile``): after a withdrawal only a new activation or
-    handover opens the card again.
+    handover opens the card again. ``ended``: the card itself was inactivated or replaced; its link keeps pointing
+    at it so that the page says "no longer in use" rather than "withdrawn" (the card is not live any more).
     """
-    if card.mobile_link_withdrawn_at is not None and not card.mobile_token_hash:
+    if card.mobile_link_withdrawn_at is not None and (ended or not card.mobile_token_hash):
         return False
     had = bool(card.mobile_token_hash)
-    card.mobile_token_hash = ""
+    if not ended:
+        card.mobile_token_hash = ""
     card.mobile_link_withdrawn_at = timezone.now()
     card.save(update_fields=["mobile_token_hash", "mobile_link_withdrawn_at"])
     if had:
@@ -286,6 +288,14 @@ def verify(card: Card | None, code: str | None, *, at: float | None = None) -> s
 def verify_number(number: str, code: str | None, *, at: float | None = None) -> str | None:
     card = Card.objects.filter(number=numbers.normalize(number or "")).first() if code else None
     return verify(card, code, at=at)
+
+
+TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
+
+
+def looks_like_token(token: str) -> bool:
+    """A random link's token (43 URL-safe characters), not a signed one of before (which has a colon)."""
+    return len(token or "") == TOKEN_LENGTH and all(ch.isalnum() or ch in "-_" for ch in token)
 
 
 def card_by_token(token: str) -> Card | None:

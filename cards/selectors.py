@@ -14,8 +14,8 @@ from regions.models import Municipality, Region
 from venues.models import Venue
 from venues.permissions import may_act_for_venue
 
-from . import numbers
-from .mobile import card_pk_from_token
+from . import holder, numbers
+from .mobile import card_is_live, card_pk_from_token
 from .models import Card, CardEvent, Use
 from .permissions import may_see_card_number
 from .services import card_region_refusal, same_day_uses
@@ -221,9 +221,26 @@ class NotAMobileLink(LookupError):
     """The token of a mobile-card link was not signed by us."""
 
 
+class MobileLinkWithdrawn(LookupError):
+    """A mobile-card link that was withdrawn (phone lost, a newer activation) or replaced by a random link."""
+
+
 def holder_card(token: str) -> Card | None:
-    """The card a holder's mobile link points to, re-read every time; None once the card no longer exists."""
+    """The card a holder's mobile link points to, re-read every time; None once the card no longer exists.
+
+    Issue 14: a random link (``cards.holder``) is looked up by its hash; one not found was withdrawn (or never was:
+    the page says the same). The signed links of before keep working until the card's first activation, handover
+    of a random link or withdrawal.
+    """
+    if holder.looks_like_token(token):
+        card = holder.card_by_token(token)
+        if card is None:
+            raise MobileLinkWithdrawn(token)
+        return card
     pk = card_pk_from_token(token)
     if pk is None:
         raise NotAMobileLink(token)
-    return Card.objects.select_related("region", "office").filter(pk=pk).first()
+    card = Card.objects.select_related("region", "office").filter(pk=pk).first()
+    if card is not None and card_is_live(card) and not holder.link_state_allows_legacy(card):
+        raise MobileLinkWithdrawn(token)
+    return card

@@ -231,22 +231,19 @@ def _issue_replay(stored: dict | None, fingerprint: str) -> Card | None:
     return Card.objects.filter(pk=stored["card"]).first()
 
 
-def card_issue_office_check(*, user, office: Office, day: datetime.date) -> None:
-    """R1: who may issue for ``office`` that day (the part of ``card_issue`` that is the same for every row)."""
+def _card_issue_new(*, user, day: datetime.date, event_kind: str, office: Office, birth_year: int,
+                    home_municipality: Municipality, children: int, format: str,  # noqa: A002
+                    number: str | None, postal_code: str, language: str, gender: str, life_situation: str,
+                    wellbeing_at_issue: int | None) -> Card:
     _require_office_staff(user, office)
     if not office.is_active_on(day):
         raise DomainError("office_inactive")
     if not office.region.is_active_on(day):
         raise DomainError("region_inactive")
-
-
-def card_issue_holder_check(*, birth_year: int, home_municipality: Municipality, children: int,
-                            format: str, wellbeing_at_issue: int | None, day: datetime.date,  # noqa: A002
-                            holder_min_age: int) -> None:
-    """R1: the checks of one holder's data, shared by ``card_issue`` and the bulk importer (``cards.imports``)."""
+    rules = NationalSettings.current()
     birth_year_check(birth_year, today=day)
     # "At least 16 or turns 16 during the current calendar year": only the birth year is kept.
-    if day.year - birth_year < holder_min_age:
+    if day.year - birth_year < rules.holder_min_age:
         raise DomainError("holder_too_young")
     home_region = home_municipality.region if home_municipality.region_id else None
     if home_region is None or not home_region.is_active_on(day):
@@ -257,16 +254,6 @@ def card_issue_holder_check(*, birth_year: int, home_municipality: Municipality,
         raise DomainError("card_format_invalid")
     if wellbeing_at_issue is not None and not 1 <= wellbeing_at_issue <= 5:
         raise DomainError("wellbeing_invalid")
-
-
-def _card_issue_new(*, user, day: datetime.date, event_kind: str, office: Office, birth_year: int,
-                    home_municipality: Municipality, children: int, format: str,  # noqa: A002
-                    number: str | None, postal_code: str, language: str, gender: str, life_situation: str,
-                    wellbeing_at_issue: int | None) -> Card:
-    card_issue_office_check(user=user, office=office, day=day)
-    card_issue_holder_check(birth_year=birth_year, home_municipality=home_municipality, children=children,
-                            format=format, wellbeing_at_issue=wellbeing_at_issue, day=day,
-                            holder_min_age=NationalSettings.current().holder_min_age)
     with transaction.atomic():
         card = Card(
             number=_new_number(number),
@@ -361,7 +348,7 @@ def card_inactivate(*, user, card: Card, reason: str, today: datetime.date | Non
         card.inactivated_on = day
         card.save(update_fields=["status", "inactive_reason", "inactivated_on"])
         _event(card, CardEvent.Kind.INACTIVATED, user, office, reason=reason)
-        link_withdraw_locked(card)  # issue 14: the mobile link goes with the card
+        link_withdraw_locked(card, ended=True)  # issue 14: the mobile link goes with the card
     return card
 
 
@@ -402,7 +389,7 @@ def card_replace(*, user, card: Card, number: str | None = None, reason: str = C
         old.save(update_fields=["status", "inactive_reason", "inactivated_on"])
         _event(old, CardEvent.Kind.REPLACED, user, office, replaced_by=new.number, reason=old.inactive_reason)
         _event(new, CardEvent.Kind.ISSUED, user, office, replaces=old.number, valid_until=new.valid_until.isoformat())
-        link_withdraw_locked(old)  # issue 14: the old card's mobile link stops; the new card gets its own code
+        link_withdraw_locked(old, ended=True)  # issue 14: the old link ends; the new card gets its own code
         activation_code_set(new)
     return new
 

@@ -3,7 +3,7 @@ urls.py mounts these beside the card pages under one namespace."""
 
 from django.urls import path
 
-from . import catalogue, figures, printable, views
+from . import catalogue, figures, holder, printable, views
 
 # The service worker lives at the top of /cards/m/ so its scope covers every mobile card.
 mobile_card_patterns = [
@@ -11,6 +11,7 @@ mobile_card_patterns = [
     path("m/sw.js", views.service_worker, name="service_worker"),
     path("m/<str:token>/", views.mobile_card, name="mobile"),
     path("m/<str:token>/status.json", views.mobile_status, name="mobile_status"),
+    path("m/<str:token>/live.json", holder.live, name="mobile_live"),
     path("m/<str:token>/manifest.webmanifest", views.mobile_manifest, name="mobile_manifest"),
 ]
 
@@ -23,6 +24,8 @@ public_patterns = [
     path("selkokieli/", views.plain_language, name="plain_language"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    # The holder activates the mobile card with the number and activation code (public/holder.py, issue 14).
+    path("card/activate/", holder.activate, name="holder_activate"),
     # Public figures and their open data (public/figures.py, issue 13 point 5).
     path("figures/", figures.figures_page, name="figures"),
     path("figures/kaikukortti-figures.csv", figures.figures_csv, name="figures_csv"),

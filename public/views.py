@@ -28,7 +28,7 @@ from cards.pdf import code39_svg, qr_svg
 from core import views as core_views
 from regions.models import NationalSettings
 
-from . import contacts
+from . import contacts, holder
 
 
 def _mobile_headers(response, *, cache: bool = True):
@@ -38,18 +38,25 @@ def _mobile_headers(response, *, cache: bool = True):
     return response
 
 
-def _mobile_card(token: str) -> Card | None:
+def _mobile_card(token: str, *, withdrawn_as_gone: bool = True) -> Card | None:
     try:
         return selectors.holder_card(token)
     except selectors.NotAMobileLink as exc:
         raise Http404 from exc
+    except selectors.MobileLinkWithdrawn:
+        if withdrawn_as_gone:
+            return None
+        raise
 
 
 @never_cache
 @require_GET
 def mobile_card(request, token: str):
     """Re-reads the card every time: an inactivated card's link shows only 'no longer in use'."""
-    card = _mobile_card(token)
+    try:
+        card = _mobile_card(token, withdrawn_as_gone=False)
+    except selectors.MobileLinkWithdrawn:
+        return holder.withdrawn(request)  # issue 14: how to get the card on the phone again
     language = card.language if card is not None and card.language else translation.get_language()
     with translation.override(language):
         if not card_is_live(card):
@@ -62,6 +69,7 @@ def mobile_card(request, token: str):
             "number_qr": qr_svg(card.number, scale=6, title=card.display_number),
             "number_barcode": code39_svg(card.number, title=card.display_number),
             "status_version": _status_version(card),
+            **holder.live_context(card),
         })
     return _mobile_headers(response)
 

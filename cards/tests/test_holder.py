@@ -3,6 +3,7 @@
 import pytest
 
 from cards import holder, services
+from cards.mobile import card_is_live
 from cards.models import ActivationAttempt, Card, CardEvent
 from cards.tests.web import build_world, card_for
 from core.errors import DomainError
@@ -174,7 +175,9 @@ def test_inactivating_or_replacing_the_card_withdraws_its_link(world, action):
         assert new.activation_code
         assert Card.objects.get(pk=new.pk).activation_code_hash
 
-    assert holder.card_by_token(token) is None
+    assert not card_is_live(holder.card_by_token(token))  # the page says "no longer in use"
+    card.refresh_from_db()
+    assert card.mobile_link_withdrawn_at is not None
     assert card.events.filter(kind=CardEvent.Kind.LINK_WITHDRAWN).count() == 1
 
 
