@@ -27,9 +27,8 @@ from core.scopes import scope_for
 from distributors.models import Office
 from regions.models import Municipality
 
-from . import imports, numbers, selectors, services, tasks
+from . import holder, imports, numbers, selectors, services, tasks
 from .forms import CardFilterForm, CardRegisterForm, ImportForm, InactivateForm, RenewForm, ReplaceForm
-from .mobile import mobile_url
 from .models import Card, CardEvent, ImportJob
 from .pdf import qr_svg, render_card_pdf
 from .resources import COLUMNS
@@ -144,6 +143,11 @@ def card_register(request):
                 messages.success(request, _("Card %(number)s registered, valid until %(date)s.") % {
                     "number": card.display_number, "date": date_format(card.valid_until, "j.n.Y"),
                 })
+                if getattr(card, "activation_code", None):  # issue 14: shown this once; only its hash is kept
+                    messages.info(request, _(
+                        "Activation code for the mobile card: %(code)s. Write it on the card or the info sheet; it is "
+                        "shown only now. A new one can be issued on the card's mobile card page."
+                    ) % {"code": card.activation_code})
                 return redirect("cards:detail", pk=card.pk)
     return render(request, "cards/card_register.html", {
         "form": form, "duplicates": duplicates, "municipalities": _municipality_options(),
@@ -304,31 +308,44 @@ def _print(request, card: Card):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def card_handover(request, pk: int):
-    """The QR code the client scans with their own phone to open the mobile card."""
+    """The QR code the client scans with their own phone to open the mobile card; a new activation code; "phone
+    lost" (issue 14)."""
     return _handover(request, _get_card(request.user, pk))
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def card_handover_by_number(request, number: str):
     return _handover(request, _get_card_by_number(request.user, number))
 
 
 def _handover(request, card: Card):
+    """GET: a new random link for the phone in front of the office (an earlier phone's link stops working).
+    POST ``action=code``: a new one-time activation code, shown once; ``action=withdraw``: the link is withdrawn."""
     _require_actor(request.user, card)
     card_url = _card_urls(request.user, card)["detail"]
+    context = {"card": card, "card_url": card_url}
     try:
-        services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.MOBILE_LINK)
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if action == "withdraw":
+                holder.link_withdraw(user=request.user, card=card)
+                messages.success(request, _("The mobile link was withdrawn: the card no longer opens on the lost "
+                                            "phone. Give the holder a new activation code to open it again."))
+                return redirect(card_url)
+            if action != "code":
+                raise DomainError("not_allowed")
+            context["activation_code"] = holder.activation_code_issue(user=request.user, card=card)
+        else:
+            token = holder.mobile_link_issue(user=request.user, card=card)
+            url = request.build_absolute_uri(reverse("cards:mobile", kwargs={"token": token}))
+            context.update(mobile_url=url, mobile_qr=qr_svg(url, scale=6, title=_("Link to the mobile card")))
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(card_url)
-    url = mobile_url(request, card)
-    response = render(request, "cards/card_handover.html", {
-        "card": card, "mobile_url": url, "mobile_qr": qr_svg(url, scale=6, title=_("Link to the mobile card")),
-        "card_url": card_url,
-    })
+    response = render(request, "cards/card_handover.html", context)
     response["Cache-Control"] = "no-store"
     return response
 

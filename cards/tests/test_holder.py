@@ -209,3 +209,51 @@ def test_scanned_payloads_are_parsed_and_malformed_ones_refused():
         with pytest.raises(DomainError) as refused:
             holder.parse_scan(bad)
         assert refused.value.code == "mobile_code_invalid"
+
+
+def test_handover_page_gives_a_new_link_a_code_once_and_withdraws(client, world):
+    from django.urls import reverse
+
+    card = card_for(world.office, world.tampere)
+    neighbour = OfficeFactory(name="Nokia", region=world.region, municipality=world.tampere)
+    staff = UserFactory(username="jakaja-nokia")
+    OfficeMembershipFactory(user=staff, office=neighbour)
+    client.force_login(staff)
+    url = reverse("cards:handover_by_number", args=[card.number])
+
+    first = client.get(url).context["mobile_url"]
+    second = client.get(url).context["mobile_url"]
+    assert first != second
+    assert client.get(first).status_code == 410
+    assert client.get(second).status_code == 200
+
+    response = client.post(url, {"action": "code"})
+    code = response.context["activation_code"]
+    assert code in response.content.decode()
+    assert "mobile_url" not in response.context
+    assert holder.activate(number=card.number, code=code, address=ADDRESS)
+
+    response = client.post(url, {"action": "withdraw"})
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert not card.mobile_token_hash
+    assert card.mobile_link_withdrawn_at is not None
+    before = _state(card)
+    client.force_login(world.other_jakaja)
+    assert client.post(reverse("cards:handover_by_number", args=[card.number]), {"action": "code"}).status_code == 404
+    assert _state(card) == before
+
+
+def test_registration_result_shows_the_activation_code_once(client, world):
+    from django.urls import reverse
+
+    from cards.tests.test_views import register_data
+
+    client.force_login(world.jakaja)
+    response = client.post(reverse("cards:register"), register_data(world), follow=True)
+
+    card = Card.objects.get()
+    shown = [str(m) for m in response.context["messages"] if "Activation code" in str(m)]
+    assert len(shown) == 1
+    code = shown[0].split(": ")[1][:9]
+    assert holder.activate(number=card.number, code=code, address=ADDRESS)
