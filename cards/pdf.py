@@ -111,3 +111,28 @@ def render_card_pdf(card: Card, *, base_url: str | None = None, today: datetime.
     from weasyprint import HTML  # heavy import, only when printing
 
     return HTML(string=render_card_html(card, today=today), base_url=base_url).write_pdf()
+
+
+BATCH_COLUMNS, BATCH_ROWS = 2, 5  # ten ID-1 cards (85.6 × 54 mm) on an A4 sheet, cut along the dashed lines
+BATCH_STEP_X, BATCH_STEP_Y = 90.4, 55.5  # mm from one card's corner to the next one's
+
+
+def render_cards_pdf(cards, *, title: str, base_url: str | None = None) -> bytes:
+    """Many cards in one PDF (issue 15, batch print): A4 sheets of ten card-sized cards, each with its number,
+    QR code and Code 39 barcode, in the order given."""
+    from weasyprint import HTML  # heavy import, only when printing
+
+    per_page = BATCH_COLUMNS * BATCH_ROWS
+    pages: list[list[dict]] = []
+    for index, card in enumerate(cards):
+        if index % per_page == 0:
+            pages.append([])
+        slot = index % per_page
+        pages[-1].append({
+            "card": card, "qr": qr_svg(card.number, scale=4), "barcode": code39_svg(card.number),
+            # Text, not numbers: the template would write a localized "90,4" that CSS does not read.
+            "left": f"{(slot % BATCH_COLUMNS) * BATCH_STEP_X:.1f}",
+            "top": f"{(slot // BATCH_COLUMNS) * BATCH_STEP_Y:.1f}",
+        })
+    html = render_to_string("cards/card_batch_print.html", {"pages": pages, "title": title})
+    return HTML(string=html, base_url=base_url).write_pdf()

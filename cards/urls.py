@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/<int:pk>/status.json", views.import_job_status, name="import_job_status"),
     path("import/<int:pk>/confirm/", views.import_job_confirm, name="import_job_confirm"),
     path("import/<int:pk>/errors.csv", views.import_job_errors, name="import_job_errors"),
+    path("import/<int:pk>/cards.pdf", views.import_job_pdf, name="import_job_pdf"),
     path("import/template.csv", views.import_template, name="import_template"),
     path("<int:pk>/", views.card_detail, name="detail"),
     path("<int:pk>/renew/", views.card_renew, name="renew"),

@@ -30,7 +30,7 @@ from regions.models import Municipality
 from . import holder, imports, numbers, selectors, services, tasks
 from .forms import CardFilterForm, CardRegisterForm, ImportForm, InactivateForm, RenewForm, ReplaceForm
 from .models import Card, CardEvent, ImportJob
-from .pdf import qr_svg, render_card_pdf
+from .pdf import qr_svg, render_card_pdf, render_cards_pdf
 from .resources import COLUMNS
 
 PAGE_SIZE = 25
@@ -378,6 +378,7 @@ def _import_page(request, *, form, job=None):
         "more_errors": max(len(job.errors) - IMPORT_ERRORS_SHOWN, 0) if job else 0,
         "whole_file_error": MESSAGES.get(job.error, job.error) if job and job.error else "",
         "finished": job is not None and job.status in IMPORT_FINISHED,
+        "pdf_parts": range(1, (job.cards_created - 1) // IMPORT_PDF_CARDS + 2) if job and job.cards_created else [],
     })
 
 
@@ -443,6 +444,35 @@ def import_job_errors(request, pk: int):
     job = _own_import_job(request, pk)
     response = StreamingHttpResponse(imports.error_report_lines(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kaikukortti-import-{job.pk}-errors.csv"'
+    return response
+
+
+IMPORT_PDF_CARDS = 500  # cards per batch PDF (50 A4 sheets); a larger import prints in parts
+
+
+@login_required
+@require_GET
+def import_job_pdf(request, pk: int):
+    """The cards of a finished import as A4 sheets of card-sized cards, ``IMPORT_PDF_CARDS`` per file (``?part=``)."""
+    job = _own_import_job(request, pk)
+    if job.status != ImportJob.Status.DONE:
+        raise Http404
+    try:
+        part = max(int(request.GET.get("part", "1")), 1)
+    except ValueError:
+        part = 1
+    start = (part - 1) * IMPORT_PDF_CARDS
+    card_ids = list(CardEvent.objects.filter(kind=CardEvent.Kind.IMPORTED, details__import_job=job.pk)
+                    .order_by("details__line").values_list("card_id", flat=True)[start:start + IMPORT_PDF_CARDS])
+    if not card_ids:
+        raise Http404
+    order = {card_id: i for i, card_id in enumerate(card_ids)}
+    cards = sorted(Card.objects.filter(pk__in=card_ids, office=job.office), key=lambda card: order[card.pk])
+    title = _("Kaikukortti import %(job)s, part %(part)s") % {"job": job.pk, "part": part}
+    pdf = render_cards_pdf(cards, title=title, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="kaikukortti-import-{job.pk}-{part}.pdf"'
+    response["Cache-Control"] = "no-store"
     return response
 
 

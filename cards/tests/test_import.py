@@ -3,6 +3,9 @@ card rules, previewed with its counts, and written on confirmation all rows or n
 nothing; refused rows come as a CSV report. Celery runs eagerly here; the jobs are queued on commit."""
 
 import io
+import re
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -341,3 +344,36 @@ def test_import_is_for_distributor_staff_only_and_into_their_own_office(client, 
     assert "office" in response.context["form"].errors
     assert ImportJob.objects.count() == 1
     assert Card.objects.count() == 0
+
+
+@pytest.mark.skipif(not shutil.which("pdfinfo"), reason="poppler-utils not installed")
+def test_the_cards_of_a_finished_import_print_as_a4_sheets_of_ten(client, world, upload, confirm, monkeypatch,
+                                                                  tmp_path):
+    from cards import views
+
+    monkeypatch.setattr(views, "IMPORT_PDF_CARDS", 12)
+    text = "birth_year,municipality\n" + "".join(f"{1950 + i},837\n" for i in range(14))
+    job = upload(csv_file(text))
+    assert client.get(reverse("cards:import_job_pdf", args=[job.pk])).status_code == 404  # not written yet
+    job = confirm(job)
+    page = client.get(reverse("cards:import_job", args=[job.pk])).content.decode()
+    assert page.count(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=") == 2
+
+    first = client.get(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=1")
+    second = client.get(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=2")
+
+    assert (first.status_code, first["Content-Type"], second.status_code) == (200, "application/pdf", 200)
+    pages = []
+    for name, response in (("first.pdf", first), ("second.pdf", second)):
+        (tmp_path / name).write_bytes(response.content)
+        info = subprocess.run(["pdfinfo", str(tmp_path / name)], capture_output=True, text=True, check=True).stdout
+        pages.append(re.search(r"Pages: +(\d+)", info).group(1))
+        assert re.search(r"Page size: +595.276 x 841.89 pts \(A4\)", info)
+    assert pages == ["2", "1"]  # 12 cards on two A4 sheets, the 2 others on one
+    text_first = subprocess.run(["pdftotext", str(tmp_path / "first.pdf"), "-"], capture_output=True, text=True,
+                                check=True).stdout
+    numbers_printed = list(Card.objects.order_by("birth_year").values_list("number", flat=True))
+    assert [numbers.display(n) in text_first for n in numbers_printed] == [True] * 12 + [False] * 2
+    assert client.get(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=3").status_code == 404
+    client.force_login(world.other_jakaja)
+    assert client.get(reverse("cards:import_job_pdf", args=[job.pk])).status_code == 404
