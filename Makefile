@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MUNICIPALITIES ?= ../shared/data/municipalities-2021.csv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate demo lint bench-counter bench-stats bench-public messages clean
+.PHONY: run test install migrate demo lint bench-counter bench-stats bench-public bench-import messages clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || test -n "$(PYTHON)" || { echo "Python 3.11 not found; run: make PYTHON=/path/to/python3.11 $(MAKECMDGOALS)"; exit 1; }
@@ -54,6 +54,12 @@ bench-stats: install
 # "Where the card works" pages through the Django test client: p50/p95 and queries (target p95 <= 150 ms).
 bench-public: install
 	$(PY) bench/public.py $(BENCH_ARGS)
+
+# Card import benchmark (issue 15): its own database BENCH_IMPORT_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/kk_bench_import), Redis BENCH_REDIS_URL (default redis://127.0.0.1:6379/13) and a
+# real Celery worker; a 100,000-row CSV and XLSX validated and written; rows/s, wall time, worker peak RSS, queries.
+bench-import: install
+	$(PY) bench/import_.py $(BENCH_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=staticfiles
