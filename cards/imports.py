@@ -100,7 +100,13 @@ def _xlsx_rows(handle) -> Iterator[tuple]:
     except Exception as exc:
         raise DomainError("import_file_unreadable") from exc
     try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
+        sheet = book.worksheets[0]
+        # The size the sheet declares (its <dimension>): a file that says it is over the limit is refused before
+        # a row is read. A file that declares less, or nothing, still stops at the limit while it is read.
+        declared = sheet.max_row if sheet.max_row and sheet.max_row > 1 else 0
+        if declared > MAX_ROWS + 1:
+            raise DomainError("import_too_many_rows")
+        yield from sheet.iter_rows(values_only=True)
     finally:
         book.close()
 

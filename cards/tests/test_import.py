@@ -298,7 +298,19 @@ def test_xlsx_is_read_in_read_only_mode_and_stops_at_the_row_limit(world, upload
 
     job = upload(xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 500))
 
-    assert (job.status, job.error, job.rows_read, modes) == ("refused", "import_too_many_rows", 10, [True])
+    # The sheet declares 501 rows: refused before a row is read.
+    assert (job.status, job.error, job.rows_read, modes) == ("refused", "import_too_many_rows", 0, [True])
+
+
+def test_an_xlsx_that_hides_its_size_still_stops_at_the_row_limit(world, upload, monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "max_row", property(lambda sheet: None))  # no <dimension>
+    monkeypatch.setattr(imports, "MAX_ROWS", 10)
+
+    job = upload(xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 500))
+
+    assert (job.status, job.error, job.rows_read) == ("refused", "import_too_many_rows", 10)
 
 
 def test_xlsx_with_numeric_cells_is_imported(world, upload, confirm):
