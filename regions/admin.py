@@ -63,6 +63,8 @@ class RegionAdmin(ScopedAdmin):
     list_display = ("name", "pilot", "active_from", "active_until", "local_only", "default_validity_days")
     list_filter = ("pilot", "local_only")
     search_fields = ("name",)
+    # The Finnish name is ``name``; the Swedish and English names and the page text are the region's Public texts page.
+    exclude = tuple(f"{name}_{lang}" for name in ("name", "public_text") for lang in ("fi", "sv", "en"))
 
 
 @admin.register(NationalSettings)

@@ -21,6 +21,10 @@ class VenueAdmin(ScopedAdmin):
     list_select_related = ("region", "municipality")
     list_filter = ("is_popup", "category", "offers_courses", ("region", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name",)
+    # The public texts in three languages are the venue staff's Public information page (``public_contact`` here
+    # is the Finnish text).
+    exclude = tuple(f"{name}_{lang}" for name in ("public_description", "address", "accessibility", "public_contact")
+                    for lang in ("fi", "sv", "en"))
 
     def coordinator_may_write(self, obj) -> bool:
         return obj.is_popup
@@ -42,6 +46,8 @@ class OfferAdmin(ScopedAdmin):
     search_fields = ("title",)
     date_hierarchy = "starts_on"
     readonly_fields = ("used_count",)
+    # The admin writes the Finnish title (``title``); the Swedish and English ones are the offer form's.
+    exclude = ("title_fi", "title_sv", "title_en")
 
     def region_id_of(self, obj) -> int | None:
         return obj.venue.region_id if obj.venue_id else None
