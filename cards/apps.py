@@ -11,5 +11,6 @@ class CardsConfig(AppConfig):
 
         from .models import Card, Use
 
-        auditlog.register(Card)
+        # Issue 14: the hashes and the live-code secret never enter the audit log (their timestamps do).
+        auditlog.register(Card, exclude_fields=["activation_code_hash", "mobile_token_hash", "live_secret"])
         auditlog.register(Use)

@@ -96,6 +96,13 @@ def activation_code_set(card: Card) -> str:
     return card.activation_code
 
 
+def code_is_current(card: Card, code: str) -> bool:
+    """Whether ``code`` is ``card``'s activation code and still unused (a replayed registration may show it again)."""
+    card.refresh_from_db(fields=["activation_code_hash", "activation_code_used_at"])
+    return bool(card.activation_code_hash) and card.activation_code_used_at is None and constant_time_compare(
+        card.activation_code_hash, _code_hash(card.number, normalize_code(code)))
+
+
 def activation_code_issue(*, user, card: Card) -> str:
     """Staff of any office of the card's region issue a new code (the old one stops working); shown once."""
     office = _office_in_region(user, card)
@@ -209,7 +216,9 @@ def link_withdraw_locked(card: Card, *, user=None, office: Office | None = None,
     handover opens the card again. ``ended``: the card itself was inactivated or replaced; its link keeps pointing
     at it so that the page says "no longer in use" rather than "withdrawn" (the card is not live any more).
     """
-    if card.mobile_link_withdrawn_at is not None and (ended or not card.mobile_token_hash):
+    if ended and (not card.mobile_token_hash or card.mobile_link_withdrawn_at is not None):
+        return False  # no random link: the card's status alone ends its signed links (one audit entry, not two)
+    if card.mobile_link_withdrawn_at is not None and not card.mobile_token_hash:
         return False
     had = bool(card.mobile_token_hash)
     if not ended:

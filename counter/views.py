@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from cards import numbers
+from cards import holder, numbers
 from cards.models import Card, Use
 from cards.selectors import repeat_uses
 from cards.services import CheckResult, card_check, use_cancel, use_log
@@ -210,6 +210,18 @@ def _use_summary(use: Use) -> str:
     return text
 
 
+MOBILE_CODE_WORDS = {
+    "live": _lazy("Live mobile card code: shown on the holder's phone now."),
+    "stale": _lazy("Old mobile card code: possibly a screenshot, or the phone's clock is wrong. Ask to see the card "
+                   "on the phone again."),
+}
+
+
+def _mobile_code_context(state: str | None) -> dict:
+    """Issue 14: whether the scanned mobile code was live, stale or absent (a paper card or a typed number)."""
+    return {"mobile_code": state, "mobile_code_text": str(MOBILE_CODE_WORDS[state]) if state else ""}
+
+
 def _check_payload(request: HttpRequest, result_ctx: dict, venue: Venue, result: CheckResult | None,
                    day: datetime.date) -> dict:
     """The answer to a check for the counter's script: data only, no HTML. The page carries the panel and
@@ -224,6 +236,8 @@ def _check_payload(request: HttpRequest, result_ctx: dict, venue: Venue, result:
         "valid_until_display": formats.date_format(valid_until, "j.n.Y") if valid_until else "",
         "throttled": bool(result_ctx.get("throttled")),
         "repeat": result_ctx.get("repeat", []),  # issue 11: this card's uses here today (time and what)
+        "mobile_code": result_ctx.get("mobile_code"),  # issue 14: "live" | "stale" | None
+        "mobile_code_text": result_ctx.get("mobile_code_text", ""),
         "log": None,
     })
     if result is not None:
@@ -310,7 +324,10 @@ def check(request: HttpRequest) -> HttpResponse:
     day = timezone.localdate()
     log_form = None
     status = 200
+    mobile_code = None
     try:
+        # Issue 14: a mobile card's live QR reads "KK1:<number>:<code>"; anything else is a typed or paper number.
+        number, mobile_code = holder.parse_scan(number)
         result = card_check(user=request.user, venue=venue, number=number, channel=Use.Channel.COUNTER, today=day)
     except DomainError as exc:
         if exc.code == "not_allowed":
@@ -322,6 +339,7 @@ def check(request: HttpRequest) -> HttpResponse:
         status = exc.http_status
     else:
         result_ctx = _result_context(result)
+        result_ctx.update(_mobile_code_context(holder.verify(result.card, mobile_code)))
         if result.valid:
             # Issue 11: the card's uses here today, for the panel to say so; logging again asks for a confirmation.
             result_ctx["repeat"] = selectors.repeat_lines(

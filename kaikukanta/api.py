@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from access.api.views import MeView, TokenView
-from cards.api.views import CardViewSet, UseViewSet
+from cards.api.views import CardViewSet, HolderActivateView, UseViewSet
 from distributors.api.views import OfficeViewSet
 from regions.api.views import RegionViewSet
 from reports.api.views import StatsSummaryView
@@ -22,5 +22,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("stats/summary/", StatsSummaryView.as_view(), name="api-stats-summary"),
+    path("holder/activate/", HolderActivateView.as_view(), name="api-holder-activate"),
     path("", include(router.urls)),
 ]

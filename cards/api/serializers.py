@@ -136,6 +136,11 @@ class CardReplaceSerializer(StrictSerializer):
 
 class CardCheckQuerySerializer(serializers.Serializer):
     venue = serializers.IntegerField(**ID_FIELD, help_text="The id of your venue.")
+    code = serializers.RegexField(
+        r"^[0-9]{6}$", required=False,
+        help_text="The live code of a mobile card (six digits; issue 14), when it was not scanned as part of the "
+        "number (`KK1:<number>:<code>`). Without it the answer's `mobile_code` is null, as for a paper card.",
+    )
 
 
 class CheckUseSerializer(serializers.Serializer):
@@ -167,6 +172,32 @@ class CardCheckSerializer(serializers.Serializer):
         help_text="A valid card's uses at this venue today that are not cancelled, oldest first (empty otherwise): "
         "logging another one today needs `confirm_repeat` (409 `repeat_use`).",
     )
+    mobile_code = serializers.ChoiceField(
+        choices=["live", "stale"], allow_null=True, required=False,
+        help_text="Issue 14: `live` when the mobile card's code is the current one (or the previous 30-second one), "
+        "`stale` for any other code (a screenshot, a wrong clock, another card's code). Absent (read it as null) "
+        "without a code: a paper card or a typed number answers exactly as before.",
+    )
+
+
+class CardIssuedSerializer(CardSerializer):
+    activation_code = serializers.CharField(
+        allow_null=True,
+        help_text="The card's one-time activation code for the mobile card (`ABCD-EFGH`), shown only in this answer "
+        "(only its hash is kept); null in the replay of an earlier request.",
+    )
+
+    class Meta(CardSerializer.Meta):
+        fields = [*CardSerializer.Meta.fields, "activation_code"]
+
+
+class HolderActivateSerializer(StrictSerializer):
+    number = serializers.CharField(max_length=40, help_text="The card number as printed; hyphens are fine.")
+    code = serializers.CharField(max_length=40, help_text="The activation code, e.g. `7K3M-Q9XA`.")
+
+
+class HolderActivatedSerializer(serializers.Serializer):
+    card_url = serializers.URLField(help_text="The holder's mobile card: a new link, the only one that now works.")
 
 
 class CardNumberField(serializers.CharField):

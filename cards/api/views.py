@@ -1,21 +1,26 @@
 """Cards and uses over the API (DESIGN §8): the same services and scoped selectors as the web UI."""
 
+import hashlib
 import re
 
+from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from cards import numbers, selectors
+from cards import holder, numbers, selectors, services
 from cards.filters import CardFilterSet, UseFilterSet
 from cards.models import Card, Use
 from cards.selectors import card_by_number, municipality_from_text
 from cards.services import card_check, card_issue_or_replay, card_renew, card_replace, use_cancel, use_log_or_replay
-from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
+from core.api.common import DETAIL_ERRORS, LIST_ERRORS, error_response, errors
 from core.errors import DomainError
 from core.exports import record_export
 from core.scopes import scope_for
@@ -28,11 +33,14 @@ from .serializers import (
     CHECK_CODES,
     CardCheckQuerySerializer,
     CardCheckSerializer,
+    CardIssuedSerializer,
     CardIssueSerializer,
     CardRenewSerializer,
     CardReplaceSerializer,
     CardSerializer,
     CheckUseSerializer,
+    HolderActivatedSerializer,
+    HolderActivateSerializer,
     ServedCardSerializer,
     UseCancelSerializer,
     UseLogSerializer,
@@ -70,6 +78,20 @@ LOG_CODES = (
     "course_not_offered", "group_size_invalid", "children_invalid", "offer_mismatch", "used_on_in_future",
     "late_entry_window_passed",
 )
+
+
+def _issued_code(user, key: str, card: Card, created: bool) -> str | None:
+    """The activation code of a card registered by this request, or by the first request with the same key (a retry
+    after a lost answer must not lose the code): kept in the cache for the key's day while still unused."""
+    digest = hashlib.sha256(key[:64].encode()).hexdigest()
+    remembered = f"card-issue-code:{user.pk}:{digest}" if key else ""
+    if created:
+        code = getattr(card, "activation_code", None)
+        if remembered and code:
+            cache.set(remembered, code, timeout=services.ISSUE_KEY_SECONDS)
+        return code
+    code = cache.get(remembered) if remembered else None
+    return code if code and holder.code_is_current(card, code) else None
 
 
 def _not_found() -> NotFound:
@@ -124,8 +146,9 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         "the card registered the first time; the same key with another body answers 409 `idempotency_conflict`.",
         request=CardIssueSerializer,
         responses={
-            201: OpenApiResponse(CardSerializer, description="Registered."),
-            200: OpenApiResponse(CardSerializer, description="Replay of an earlier request with the same key."),
+            201: OpenApiResponse(CardIssuedSerializer, description="Registered, with its activation code."),
+            200: OpenApiResponse(CardIssuedSerializer, description="Replay of an earlier request with the same key "
+                                 "(`activation_code` again while unused, else null)."),
             **errors(e400=ISSUE_CODES, e404=("not_found",), e409=("card_number_taken", "idempotency_conflict"),
                      e413=("payload_too_large",)),
         },
@@ -141,7 +164,7 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         office = Office.objects.visible_to(user).select_related("region").filter(pk=data["office"]).first()
         if office is None:
             raise _not_found()
-        card, created = card_issue_or_replay(
+        card_issued, created = card_issue_or_replay(
             user=user,
             office=office,
             birth_year=data["birth_year"],
@@ -153,11 +176,12 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             language=data["language"],
             idempotency_key=data.get("idempotency_key") or "",
         )
-        card = self.get_queryset().filter(pk=card.pk).first()
+        card = self.get_queryset().filter(pk=card_issued.pk).first()
         if card is None:
             raise _not_found()
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(self.get_serializer(card).data, status=answer)
+        issued = _issued_code(user, data.get("idempotency_key") or "", card_issued, created)
+        return Response({**self.get_serializer(card).data, "activation_code": issued}, status=answer)
 
     def _card_by_number(self, number: str | None) -> Card:
         """R3/R4: the card an office of its region acts on (``card_by_number``), else 404 as for a missing one."""
@@ -237,13 +261,16 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         "(R12). `uses_today` lists a valid card's uses at this venue today: logging it again today needs "
         "`confirm_repeat` (issue 11). Failed checks are limited per user and minute: over the limit the answer is "
         "429 `throttled`. "
-        "A venue you are not staff of answers 404 `not_found`.",
+        "A venue you are not staff of answers 404 `not_found`. "
+        "A mobile card's scanned QR (`KK1:<number>:<code>`) may stand for the number, or its six-digit live code be "
+        "given as `code`: `mobile_code` then says whether it was `live` or `stale` (issue 14); a payload of another "
+        "shape answers 400 `mobile_code_invalid`.",
         parameters=[
             OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH,
                              description="The card number as typed or scanned; hyphens and lower case are fine."),
             CardCheckQuerySerializer,
         ],
-        responses={200: CardCheckSerializer, **errors(e400=("invalid",), e404=("not_found",))},
+        responses={200: CardCheckSerializer, **errors(e400=("invalid", "mobile_code_invalid"), e404=("not_found",))},
     )
     @action(detail=True, methods=["get"], url_path="check", filterset_class=None, pagination_class=None)
     def check(self, request, number=None):
@@ -252,13 +279,15 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         venue = _own_venue_or_404(request.user, query.validated_data["venue"])
         # Control characters never reach the audit table; such a number is simply invalid.
         typed = _UNPRINTABLE.sub("?", number or "")[:64]
+        typed, mobile_code = holder.parse_scan(typed)  # issue 14: a scanned mobile card's live QR
+        mobile_code = mobile_code or query.validated_data.get("code")
         day = timezone.localdate()
         result = card_check(user=request.user, venue=venue, number=typed, channel=Use.Channel.API, today=day)
         region = result.region
         uses_today = []
         if result.valid:  # issue 11: what logging it again today would repeat
             uses_today = selectors.repeat_uses(user=request.user, venue=venue, card=result.card, day=day)
-        return Response({
+        answer = {
             "number": result.number[:64],
             "kind": result.kind,
             "valid": result.valid,
@@ -267,7 +296,42 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "children_allowed": result.children_allowed,
             "region": {"id": region.pk, "name": region.name} if region else None,
             "uses_today": CheckUseSerializer(uses_today, many=True).data,
-        })
+        }
+        if mobile_code:  # without a live code the answer is exactly today's (a paper card, a typed number)
+            answer["mobile_code"] = holder.verify(result.card, mobile_code)
+        return Response(answer)
+
+
+class HolderActivateView(APIView):
+    """The holder's own mobile card (issue 14): no account, no token — the card number and activation code."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Activate the mobile card (card holders; no sign-in)",
+        description="The card number and its one-time activation code (printed on the paper card or the info sheet) "
+        "give a new link to the mobile card; the code is then used up and any earlier link of the card stops "
+        "working. A wrong, used or absent code, or a number that has no active personal card, answers 400 "
+        "`activation_invalid` (one answer for all). Attempts are limited per address and per card: over the limit "
+        "429 `activation_throttled`. Every attempt is recorded.",
+        request=HolderActivateSerializer,
+        responses={
+            200: HolderActivatedSerializer,
+            400: error_response(400, "invalid", "invalid_json", "activation_invalid"),
+            413: error_response(413, "payload_too_large"),
+            429: error_response(429, "activation_throttled"),
+        },
+        examples=[OpenApiExample("Activate", request_only=True, value={"number": "TAM-PER-E3M", "code": "7K3M-Q9XA"})],
+        auth=[],
+    )
+    def post(self, request):
+        serializer = HolderActivateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        token = holder.activate(number=data["number"], code=data["code"], address=request.META.get("REMOTE_ADDR", ""))
+        url = request.build_absolute_uri(reverse("cards:mobile", kwargs={"token": token}))
+        return Response({"card_url": url})
 
 
 @extend_schema_view(

@@ -257,3 +257,17 @@ def test_registration_result_shows_the_activation_code_once(client, world):
     assert len(shown) == 1
     code = shown[0].split(": ")[1][:9]
     assert holder.activate(number=card.number, code=code, address=ADDRESS)
+
+
+def test_secrets_and_hashes_never_reach_the_audit_log(world):
+    from auditlog.models import LogEntry
+
+    card = card_for(world.office, world.tampere)
+    token = holder.activate(number=card.number, code=holder.activation_code_issue(user=world.jakaja, card=card),
+                            address=ADDRESS)
+    card.refresh_from_db()
+
+    changes = " ".join(str(entry.changes) for entry in LogEntry.objects.get_for_object(card))
+    assert "activation_code_used_at" in changes
+    for secret in (card.live_secret, card.mobile_token_hash, card.activation_code_hash, token):
+        assert secret not in changes

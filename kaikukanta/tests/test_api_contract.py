@@ -131,6 +131,7 @@ OPERATIONS = [
     ("GET", "/api/v1/uses/"), ("POST", "/api/v1/uses/"), ("GET", "/api/v1/uses/{id}/"),
     ("POST", "/api/v1/uses/{id}/cancel/"),
     ("GET", "/api/v1/stats/summary/"),
+    ("POST", "/api/v1/holder/activate/"),
 ]
 
 

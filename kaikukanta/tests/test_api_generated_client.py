@@ -131,7 +131,7 @@ def test_distributor_and_contact_walk_through_with_the_generated_client(generate
 
     body = m.CardIssueRequest(office=office, birth_year=1980, home_municipality="837", children=2,
                               format_=m.CardFormatEnum.MOBILE)
-    created = _parsed(gen, gen.cards_create.sync_detailed(client=api, body=body), 201, "Card")
+    created = _parsed(gen, gen.cards_create.sync_detailed(client=api, body=body), 201, "CardIssued")
     read = _parsed(gen, gen.cards_retrieve.sync_detailed(created.number, client=api), 200, "Card")
     assert (read.number, read.status, read.office.id) == (created.number, m.CardStatusEnum.ACTIVE, office)
 
