@@ -115,7 +115,6 @@ class Card(models.Model):
                                                     editable=False)
     live_secret = models.CharField(_("live code secret"), max_length=64, blank=True, editable=False)
 
-
     objects = CardQuerySet.as_manager()
 
     class Meta:
@@ -322,25 +321,6 @@ class CardCheck(models.Model):
     @property
     def valid(self) -> bool:
         return self.result == "valid"
-
-class ActivationAttempt(models.Model):
-    """Typed audit record of every attempt to activate a mobile card (issue 14): when, which number, what result.
-
-    No address is kept (the rate limit counts hashed addresses in the cache only) and nothing about the holder.
-    """
-
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    number = models.CharField(_("number as entered"), max_length=40)
-    card = models.ForeignKey(Card, null=True, blank=True, on_delete=models.SET_NULL, related_name="activation_attempts")
-    result = models.CharField(_("result"), max_length=40, help_text=_("'activated' or the refusal code."))
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("activation attempt")
-        verbose_name_plural = _("activation attempts")
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.result}"
 
 
 class ImportJob(models.Model):

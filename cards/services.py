@@ -231,19 +231,22 @@ def _issue_replay(stored: dict | None, fingerprint: str) -> Card | None:
     return Card.objects.filter(pk=stored["card"]).first()
 
 
-def _card_issue_new(*, user, day: datetime.date, event_kind: str, office: Office, birth_year: int,
-                    home_municipality: Municipality, children: int, format: str,  # noqa: A002
-                    number: str | None, postal_code: str, language: str, gender: str, life_situation: str,
-                    wellbeing_at_issue: int | None) -> Card:
+def card_issue_office_check(*, user, office: Office, day: datetime.date) -> None:
+    """R1: who may issue for ``office`` that day (the part of ``card_issue`` that is the same for every row)."""
     _require_office_staff(user, office)
     if not office.is_active_on(day):
         raise DomainError("office_inactive")
     if not office.region.is_active_on(day):
         raise DomainError("region_inactive")
-    rules = NationalSettings.current()
+
+
+def card_issue_holder_check(*, birth_year: int, home_municipality: Municipality, children: int,
+                            format: str, wellbeing_at_issue: int | None, day: datetime.date,  # noqa: A002
+                            holder_min_age: int) -> None:
+    """R1: the checks of one holder's data, shared by ``card_issue`` and the bulk importer (``cards.imports``)."""
     birth_year_check(birth_year, today=day)
     # "At least 16 or turns 16 during the current calendar year": only the birth year is kept.
-    if day.year - birth_year < rules.holder_min_age:
+    if day.year - birth_year < holder_min_age:
         raise DomainError("holder_too_young")
     home_region = home_municipality.region if home_municipality.region_id else None
     if home_region is None or not home_region.is_active_on(day):
@@ -254,6 +257,16 @@ def _card_issue_new(*, user, day: datetime.date, event_kind: str, office: Office
         raise DomainError("card_format_invalid")
     if wellbeing_at_issue is not None and not 1 <= wellbeing_at_issue <= 5:
         raise DomainError("wellbeing_invalid")
+
+
+def _card_issue_new(*, user, day: datetime.date, event_kind: str, office: Office, birth_year: int,
+                    home_municipality: Municipality, children: int, format: str,  # noqa: A002
+                    number: str | None, postal_code: str, language: str, gender: str, life_situation: str,
+                    wellbeing_at_issue: int | None) -> Card:
+    card_issue_office_check(user=user, office=office, day=day)
+    card_issue_holder_check(birth_year=birth_year, home_municipality=home_municipality, children=children,
+                            format=format, wellbeing_at_issue=wellbeing_at_issue, day=day,
+                            holder_min_age=NationalSettings.current().holder_min_age)
     with transaction.atomic():
         card = Card(
             number=_new_number(number),
