@@ -48,9 +48,8 @@ def activate(request):
                 return redirect("cards:mobile", token=token)
         else:
             status = 400
-    response = render(request, "public/holder_activate.html", {"form": form}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # No "no-referrer" here: Chromium would then send "Origin: null" with the form and CSRF would refuse it.
+    return render(request, "public/holder_activate.html", {"form": form}, status=status)
 
 
 def withdrawn(request):
