@@ -224,10 +224,14 @@ def job_validate(job_id: int) -> ImportJob | None:
     if job is None:
         return ImportJob.objects.filter(pk=job_id).first()
     try:
-        return _validate(job)
+        job = _validate(job)
     except Exception:
         _finish(job, ImportJob.Status.FAILED, error="import_failed")
+        _cleanup(job)
         raise
+    if job.status == ImportJob.Status.REFUSED:
+        _cleanup(job)  # nothing will be written: the refused rows stay on the job for the error report
+    return job
 
 
 def _validate(job: ImportJob) -> ImportJob:

@@ -198,6 +198,9 @@ def test_one_bad_row_among_1000_writes_nothing_and_the_error_report_names_it(cli
     assert (job.status, job.rows_read, job.rows_valid, job.rows_refused) == ("refused", 1000, 999, 1)
     assert job.errors == [[501, "birth_year", "holder_too_young"]]
     assert job.rows_file == ""
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(job.file)  # the refused upload is not kept
     response = client.get(reverse("cards:import_job_errors", args=[job.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert b"".join(response.streaming_content).decode() == (
