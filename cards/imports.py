@@ -1,7 +1,7 @@
 """Bulk import of personal cards as a background job (issue 15): store → validate → confirm → write.
 
-1. ``job_create`` stores the upload through ``default_storage`` (shared by web and worker nodes) and records an
-   ``ImportJob``; the view queues ``cards.tasks.import_validate_task`` on commit.
+1. ``job_create`` stores the upload through the ``private`` storage of ``STORAGES`` (shared by web and worker
+   nodes; never served under /media/) and records an ``ImportJob``; the view queues ``cards.tasks.import_validate_task`` on commit.
 2. ``job_validate`` reads the file streaming (CSV row by row, XLSX with openpyxl ``read_only``), stops as soon as
    it has read more than ``MAX_ROWS`` rows, checks every row with the card rules (the column widgets of
    ``cards.resources`` and ``services.card_issue_holder_check``: R1, R2) and records progress every
@@ -27,9 +27,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 
 from core.errors import MESSAGES, DomainError
@@ -57,6 +58,16 @@ FIELDS = ("line", "number", "birth_year", "municipality", "postal_code", "childr
           "gender", "life_situation")
 
 
+class _UploadStorage(LazyObject):
+    """``STORAGES["private"]``, looked up when first used (tests may override the settings)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+upload_storage = _UploadStorage()
+
+
 # --- 1. store ---------------------------------------------------------------------------------------
 
 
@@ -67,7 +78,7 @@ def job_create(*, user, office, upload) -> ImportJob:
         digest.update(chunk)
     upload.seek(0)
     extension = "xlsx" if (upload.name or "").lower().endswith(".xlsx") else "csv"
-    name = default_storage.save(f"imports/{uuid.uuid4().hex}.{extension}", upload)
+    name = upload_storage.save(f"imports/{uuid.uuid4().hex}.{extension}", upload)
     return ImportJob.objects.create(office=office, user=user, filename=(upload.name or "")[-200:], file=name,
                                     sha256=digest.hexdigest())
 
@@ -246,7 +257,7 @@ def _validate(job: ImportJob) -> ImportJob:
             raise DomainError("import_already_done")
         services.card_issue_office_check(user=job.user, office=job.office, day=day)
         checker = RowChecker(user=job.user, office=job.office, day=day)
-        with default_storage.open(job.file, "rb") as handle, tempfile.TemporaryFile("w+b") as out:
+        with upload_storage.open(job.file, "rb") as handle, tempfile.TemporaryFile("w+b") as out:
             for line, values in read_rows(handle, job.filename):
                 read += 1
                 row, row_errors = checker.check(line, values)
@@ -273,7 +284,7 @@ def _validate(job: ImportJob) -> ImportJob:
             valid -= len(taken)
             if not errors:
                 out.seek(0)
-                rows_name = default_storage.save(rows_name, File(out))
+                rows_name = upload_storage.save(rows_name, File(out))
     except DomainError as error:
         return _finish(job, ImportJob.Status.REFUSED, error=error.code, rows_read=read, rows_valid=valid,
                        rows_refused=read - valid, preview=preview, errors=[])
@@ -315,7 +326,7 @@ def job_number(job_id: int, line: int, salt: int = 0) -> str:
 
 
 def _rows(name: str) -> Iterator[list]:
-    with default_storage.open(name, "rb") as handle:
+    with upload_storage.open(name, "rb") as handle:
         for raw in handle:
             if raw.strip():
                 yield json.loads(raw)
@@ -389,7 +400,7 @@ def _cleanup(job: ImportJob) -> None:
     for name in (job.file, job.rows_file):
         if name:
             with contextlib.suppress(OSError):
-                default_storage.delete(name)
+                upload_storage.delete(name)
 
 
 # --- 4. error report ----------------------------------------------------------------------------------

@@ -126,9 +126,9 @@ def test_upload_is_checked_in_the_background_and_the_preview_saves_nothing(clien
 
 def test_confirm_writes_every_row_from_the_validated_rows_not_the_upload(client, world, upload, confirm):
     job = upload(csv_file(GOOD))
-    from django.core.files.storage import default_storage
+    from cards.imports import upload_storage
 
-    default_storage.delete(job.file)  # the write step does not read the upload again
+    upload_storage.delete(job.file)  # the write step does not read the upload again
 
     job = confirm(job)
 
@@ -198,9 +198,9 @@ def test_one_bad_row_among_1000_writes_nothing_and_the_error_report_names_it(cli
     assert (job.status, job.rows_read, job.rows_valid, job.rows_refused) == ("refused", 1000, 999, 1)
     assert job.errors == [[501, "birth_year", "holder_too_young"]]
     assert job.rows_file == ""
-    from django.core.files.storage import default_storage
+    from cards.imports import upload_storage
 
-    assert not default_storage.exists(job.file)  # the refused upload is not kept
+    assert not upload_storage.exists(job.file)  # the refused upload is not kept
     response = client.get(reverse("cards:import_job_errors", args=[job.pk]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert b"".join(response.streaming_content).decode() == (

@@ -6,7 +6,6 @@ age limit from the national settings (R5)."""
 import datetime
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cards import imports, numbers, services
+from cards.imports import upload_storage
 from cards.models import Card
 from cards.selectors import municipality_from_text
 from cards.tests.factories import _number
@@ -49,9 +49,9 @@ def _import(world, *, number: str = "", birth_year: str = "1980", municipality: 
     job = imports.job_create(user=world.jakaja, office=world.office,
                              upload=SimpleUploadedFile("k.csv", text.encode(), content_type="text/csv"))
     job = imports.job_validate(job.pk)
-    default_storage.delete(job.file)
+    upload_storage.delete(job.file)
     if job.rows_file:
-        default_storage.delete(job.rows_file)
+        upload_storage.delete(job.rows_file)
     return [code for _line, _column, code in job.errors]
 
 
