@@ -1,7 +1,8 @@
 """Bulk import of personal cards as a background job (issue 15): store → validate → confirm → write.
 
 1. ``job_create`` stores the upload through the ``private`` storage of ``STORAGES`` (shared by web and worker
-   nodes; never served under /media/) and records an ``ImportJob``; the view queues ``cards.tasks.import_validate_task`` on commit.
+   nodes; never served under /media/) and records an ``ImportJob``; the view queues
+   ``cards.tasks.import_validate_task`` on commit.
 2. ``job_validate`` reads the file streaming (CSV row by row, XLSX with openpyxl ``read_only``), stops as soon as
    it has read more than ``MAX_ROWS`` rows, checks every row with the card rules (the column widgets of
    ``cards.resources`` and ``services.card_issue_holder_check``: R1, R2) and records progress every

@@ -324,7 +324,7 @@ class CardCheck(models.Model):
 
 
 class ImportJob(models.Model):
-    """One bulk import of a file (issue 15): stored in the private storage (``STORAGES["private"]``), validated by a Celery task
+    """One bulk import of a file (issue 15): stored in ``STORAGES["private"]``, validated by a Celery task
     (``cards.tasks``), then written on confirmation as the second step of the same job, all rows or none.
 
     ``status`` goes queued → validating → validated (or refused / failed) → writing → done (or failed). The
