@@ -292,7 +292,7 @@ def _assign_municipalities(region: Region, municipalities: Iterable[Municipality
     wanted = {m.pk for m in municipalities}
     if not wanted:
         raise DomainError("municipalities_required")
-    rows = list(Municipality.objects.select_for_update().select_related("region")
+    rows = list(Municipality.objects.select_for_update(of=("self",)).select_related("region")
                 .filter(pk__in=wanted | set(region.municipalities.values_list("pk", flat=True))).order_by("pk"))
     for municipality in rows:
         if municipality.pk in wanted and municipality.region_id not in (None, region.pk):
