@@ -8,15 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
-from regions.forms import CloseForm
 from regions.models import Region
 from regions.permissions import may_see_regions
 from regions.selectors import managed_regions
+from regions.views import close_view
 
 from . import selectors, services
 from .forms import OfficeFilterForm, OfficeForm
@@ -130,21 +130,5 @@ def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def office_close(request: HttpRequest, pk: int) -> HttpResponse:
     """R9: the office's last day; from the next day its staff are refused with ``office_inactive``."""
     office = _managed_office(request, pk)
-    today = timezone.localdate()
-    form = CloseForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                closed = services.office_close(user=request.user, office=office, last_day=form.last_day_value(today),
-                                               today=today)
-            except DomainError as exc:
-                if exc.code == "not_allowed":
-                    raise PermissionDenied from exc
-                form.add_error(form.ERROR_FIELDS.get(exc.code), str(exc.message))
-            else:
-                messages.success(request, _("%(name)s is active until %(day)s.") % {
-                    "name": closed.name, "day": formats.date_format(closed.active_until, "j.n.Y")})
-                return redirect("distributors:office", closed.pk)
-    return render(request, "distributors/office_close.html", {"form": form, "office": office}, status=status)
+    return close_view(request, office, close=services.office_close, done="distributors:office",
+                      template="distributors/office_close.html", context_name="office")

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
 
 from . import selectors, services
-from .forms import ContactPersonForm, NationalSettingsForm, RegionForm, RegionPublicTextsForm
+from .forms import CloseForm, ContactPersonForm, NationalSettingsForm, RegionForm, RegionPublicTextsForm
 from .models import Region
 from .permissions import manages_region, may_manage_regions, may_see_regions
 
@@ -175,3 +176,25 @@ def national_settings(request: HttpRequest) -> HttpResponse:
                 return redirect("regions:settings")
     return render(request, "regions/national_settings.html", {"form": form}, status=status)
 
+
+def close_view(request: HttpRequest, obj, *, close, done: str, template: str, context_name: str) -> HttpResponse:
+    """R9 for an office or a venue: the page that sets its last day through ``close`` (the owning app's service,
+    called as ``close(user=, <context_name>=, last_day=, today=)``), then goes back to ``done``."""
+    today = timezone.localdate()
+    form = CloseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                closed = close(user=request.user, last_day=form.last_day_value(today), today=today,
+                               **{context_name: obj})
+            except DomainError as exc:
+                if exc.code == "not_allowed":
+                    raise PermissionDenied from exc
+                form.add_error(form.ERROR_FIELDS.get(exc.code), str(exc.message))
+            else:
+                messages.success(request, _("%(name)s is active until %(day)s.") % {
+                    "name": closed.name, "day": formats.date_format(closed.active_until, "j.n.Y")})
+                return redirect(done, closed.pk)
+    return render(request, template, {"form": form, context_name: obj}, status=status)

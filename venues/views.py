@@ -9,15 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
-from regions.forms import CloseForm
 from regions.models import Region
 from regions.permissions import may_manage_regions, may_see_regions
 from regions.selectors import managed_regions
+from regions.views import close_view
 
 from . import selectors, services
 from .forms import OfferForm, VenueFilterForm, VenueForm, VenuePublicTextsForm
@@ -249,24 +249,8 @@ def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def venue_close(request: HttpRequest, pk: int) -> HttpResponse:
     """R9: the venue's last day; from the next day its counter refuses every card with ``venue_inactive``."""
     venue = _managed_venue(request, pk)
-    today = timezone.localdate()
-    form = CloseForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                closed = services.venue_close(user=request.user, venue=venue, last_day=form.last_day_value(today),
-                                              today=today)
-            except DomainError as exc:
-                if exc.code == "not_allowed":
-                    raise PermissionDenied from exc
-                form.add_error(form.ERROR_FIELDS.get(exc.code), str(exc.message))
-            else:
-                messages.success(request, _("%(name)s is active until %(day)s.") % {
-                    "name": closed.name, "day": formats.date_format(closed.active_until, "j.n.Y")})
-                return redirect("venues:venue", closed.pk)
-    return render(request, "venues/venue_close.html", {"form": form, "venue": venue}, status=status)
+    return close_view(request, venue, close=services.venue_close, done="venues:venue",
+                      template="venues/venue_close.html", context_name="venue")
 
 
 @login_required
