@@ -154,7 +154,7 @@ def test_the_coordinator_opens_a_pilot_and_a_contact_closes_its_venue(open_as):
     kassa = VenueMembershipFactory(venue=venue, user=UserFactory(username="kohde-teatteri")).user
     counter = open_as(kassa, "/venues/counter/")
     _check(counter, card.number)
-    counter.wait_for_function("() => document.querySelector('#result-status .check-panel').dataset.valid === 'true'")
+    counter.wait_for_function("() => document.querySelector('#result-status .check-panel')?.dataset.valid === 'true'")
 
     # The region's contact closes the venue at once, by keyboard.
     contact = RegionContactFactory(user=UserFactory(username="alue-valkeakoski"), region=region).user
@@ -174,5 +174,5 @@ def test_the_coordinator_opens_a_pilot_and_a_contact_closes_its_venue(open_as):
     counter.reload()
     _check(counter, card.number)
     counter.wait_for_function(
-        "() => document.querySelector('#result-status .check-panel').dataset.code === 'venue_inactive'")
+        "() => document.querySelector('#result-status .check-panel')?.dataset.code === 'venue_inactive'")
     assert counter.locator("#result-status .reason").inner_text() == str(MESSAGES["venue_inactive"])
