@@ -799,3 +799,41 @@ def card_handover_record(*, user, card: Card, kind: str) -> CardEvent:
         raise DomainError("card_inactive")
     office = next((o for o in offices if o.pk == card.office_id), offices[0])
     return _event(card, kind, user, office)
+
+
+# --- R15: every use rule without logging (bookings, issue 16) ----------------------------------------
+
+
+def card_use_rules_check(*, user, venue: Venue, number: str, kind: str = Use.Kind.TICKET, children: int = 0,
+                         group_size: int | None = None, day: datetime.date | None = None,
+                         channel: str = Use.Channel.COUNTER) -> Card:
+    """R2–R10 as ``use_log_or_replay`` applies them (R5 children, R6 community cards, R7 courses, R8 regions,
+    R9 periods), without logging a use: a booking ahead is checked with every rule of a use on the day it is
+    made. Returns the card. The same throttle as a check (a refused number counts towards the enumeration
+    limit), and the look-up is recorded as a card check at the venue (R12). The counter's check and log paths
+    do not call it, so they keep their statements."""
+    day = _today(day)
+    _require_venue_staff(user, venue)
+    _check_throttle(user)
+    normalized = numbers.normalize(number)
+    card = None
+    try:
+        if not numbers.is_valid(normalized):
+            raise DomainError("card_number_invalid")
+        if children is None or children < 0:
+            raise DomainError("children_invalid")
+        card = _find_card(normalized)
+        code = _evaluate(card, venue, day)
+        if code:
+            raise DomainError(code)
+        _check_kind_rules(card=card, venue=venue, kind=kind, children=children, group_size=group_size,
+                          rules=NationalSettings.current())
+    except DomainError as exc:
+        rows.insert(CardCheck(user=user, venue=venue, number=(number or "")[:40], card=card, result=exc.code,
+                              channel=channel))
+        if exc.code in LOOKUP_FAILURES and not _count_failure(user):
+            raise DomainError("throttled") from exc
+        raise
+    rows.insert(CardCheck(user=user, venue=venue, number=(number or "")[:40], card=card, result="valid",
+                          channel=channel))
+    return card

@@ -117,6 +117,17 @@ MESSAGES = {
     "import_already_done": _("This file has already been imported for this office: nothing was saved again."),
     "import_empty": _("The file has no rows."),
     "import_failed": _("The import failed and nothing was saved. Try again later or contact support."),
+    # Bookings ahead, door lists and venue keys (issue 16).
+    "performance_past": _("The performance has already taken place."),
+    "performance_full": _("All Kaikukortti places of this performance are booked."),
+    "performance_date_invalid": _("The performance must be on a day of the offer's period."),
+    "performance_quota_invalid": _("A performance needs at least 1 Kaikukortti place."),
+    "performance_taken": _("The offer already has a performance at this time."),
+    "already_booked": _("This card already has a booking for this performance."),
+    "booking_not_open": _("This booking has already been cancelled, checked in or marked as a no-show."),
+    "key_scope_missing": _("This key does not have the scope for this action."),
+    "key_scopes_required": _("Choose at least one scope."),
+    "key_revoked": _("The key has been revoked."),
 }
 
 # HTTP status of a refusal in the API; every other code answers 400.
@@ -129,6 +140,11 @@ HTTP_STATUS = {
     "repeat_use": 409,
     "use_already_cancelled": 409,
     "throttled": 429,
+    "performance_full": 409,
+    "already_booked": 409,
+    "booking_not_open": 409,
+    "key_scope_missing": 403,
+    "key_revoked": 409,
     "activation_throttled": 429,
 }
 

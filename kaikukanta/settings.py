@@ -93,6 +93,7 @@ LOCAL_APPS = [
     "reports",
     "counter",
     "access",
+    "bookings",
     "cards",
     "venues",
     "distributors",

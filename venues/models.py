@@ -222,3 +222,52 @@ class VenueMembership(ActivePeriod, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.venue}"
+
+
+class PerformanceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PerformanceQuerySet":
+        return self.filter(offer__venue__in=Venue.objects.visible_to(user))
+
+
+class Performance(models.Model):
+    """A dated showing of an offer (issue 16) with its own Kaikukortti places, booked ahead (R15).
+
+    ``places_booked`` counts the places held by bookings (1 + children each, as ``cards.services`` counts an
+    offer's places); a cancellation gives them back, a no-show does not. Changed only under a row lock
+    (``bookings.services``); the constraint keeps it within the quota whatever happens.
+    """
+
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="performances")
+    date = models.DateField(_("date"))
+    time = models.TimeField(_("time"))
+    quota = models.PositiveIntegerField(_("Kaikukortti places"))
+    places_booked = models.PositiveIntegerField(_("places booked"), default=0, editable=False)
+
+    objects = PerformanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "time", "pk"]
+        verbose_name = _("performance")
+        verbose_name_plural = _("performances")
+        constraints = [
+            models.CheckConstraint(condition=Q(quota__gte=1), name="performance_quota_positive"),
+            models.CheckConstraint(condition=Q(places_booked__lte=models.F("quota")),
+                                   name="performance_quota_not_exceeded"),
+            models.UniqueConstraint(fields=["offer", "date", "time"], name="performance_unique_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} {self.date:%Y-%m-%d} {self.time:%H:%M}"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.quota - self.places_booked, 0)
+
+    @property
+    def availability(self) -> str:
+        """R16: the public band, never the count: ``available``, ``few_left`` (at most a fifth or 3 left) or
+        ``full``."""
+        left = self.remaining
+        if left <= 0:
+            return "full"
+        return "few_left" if left <= max(3, self.quota // 5) else "available"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingsConfig(AppConfig):
+    name = "bookings"
+    verbose_name = _("Bookings")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import Booking
+
+        auditlog.register(Booking)
