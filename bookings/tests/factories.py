@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from venues.models import Performance
 from venues.tests.factories import OfferFactory
@@ -11,6 +12,6 @@ class PerformanceFactory(factory.django.DjangoModelFactory):
         model = Performance
 
     offer = factory.SubFactory(OfferFactory)
-    date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=3))
+    date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=3))
     time = datetime.time(19, 0)
     quota = 10
