@@ -21,8 +21,11 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import tempfile
 import uuid
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,7 +34,6 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 
 from core.errors import MESSAGES, DomainError
@@ -59,11 +61,12 @@ FIELDS = ("line", "number", "birth_year", "municipality", "postal_code", "childr
           "gender", "life_situation")
 
 
-class _UploadStorage(LazyObject):
-    """``STORAGES["private"]``, looked up when first used (tests may override the settings)."""
+class _UploadStorage:
+    """``STORAGES["private"]`` (a folder, or the bucket under its own prefix), looked up on every use: Django keeps
+    the instance, and drops it when a test overrides ``STORAGES``."""
 
-    def _setup(self):
-        self._wrapped = storages["private"]
+    def __getattr__(self, name):
+        return getattr(storages["private"], name)
 
 
 upload_storage = _UploadStorage()
@@ -73,7 +76,7 @@ upload_storage = _UploadStorage()
 
 
 def job_create(*, user, office, upload) -> ImportJob:
-    """Store ``upload`` through the default storage and record a queued job (the caller checks the office)."""
+    """Store ``upload`` through the private storage and record a queued job (the caller checks the office)."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -104,9 +107,93 @@ def _csv_rows(handle) -> Iterator[list]:
         raise DomainError("import_file_unreadable") from exc
 
 
+# --- the XLSX pre-scan: a workbook's size before openpyxl parses it -----------------------------------------
+#
+# openpyxl reads a sheet's rows only after it has parsed the workbook's shared strings and styles, and a sheet
+# that hides its size (no <dimension>) can only be measured by reading it. The pre-scan opens the file as the zip
+# it is, reads the first worksheet's XML decompressed in chunks and counts its <row> elements, stopping as soon as
+# there are more than the limit: a 1.5 M-row workbook is refused after ~100,000 rows of XML, within a second, in a
+# few MB of memory, before openpyxl sees it.
+
+SCAN_CHUNK = 1024 * 1024
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row[\s>/]")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s>/]")
+_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_SHEET_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def count_xml_rows(stream, stop_after: int, chunk: int = SCAN_CHUNK, head: bytes = b"") -> int:
+    """The number of ``<row`` elements in ``head`` and then the XML ``stream``, read ``chunk`` bytes at a time;
+    stops counting (and reading) once it is over ``stop_after``. A tag cut by a chunk's end is carried to the next
+    chunk: a match holds one "<", at its start, so everything before the last "<" can be counted now."""
+    count, carry = 0, b""
+    block = head or stream.read(chunk)
+    while block:
+        buffer = carry + block
+        cut = buffer.rfind(b"<")
+        if cut < len(buffer) - 64:  # no tag can still be open at the end
+            cut = len(buffer)
+        count += len(_ROW_TAG.findall(buffer, 0, cut))
+        carry = buffer[cut:]
+        if count > stop_after:
+            return count
+        block = stream.read(chunk)
+    return count + len(_ROW_TAG.findall(carry))
+
+
+def _declared_rows(head: bytes) -> int:
+    """The last row of the sheet's declared <dimension ref="A1:G1500001"> (0 when it declares none)."""
+    found = _DIMENSION.search(head)
+    digits = re.findall(rb"\d+", found.group(1)) if found else []
+    return int(digits[-1]) if digits else 0
+
+
+def _first_sheet_path(book: zipfile.ZipFile) -> str:
+    """The part of the workbook's first sheet, as openpyxl takes it: the first <sheet> of xl/workbook.xml through
+    its relationship; ``xl/worksheets/sheet1.xml`` when the workbook does not say."""
+    from xml.etree import ElementTree
+
+    try:
+        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+        sheet = workbook.find(f"{{{_SHEET_MAIN}}}sheets/{{{_SHEET_MAIN}}}sheet")
+        rel_id = sheet.get(f"{{{_OFFICE_REL}}}id") if sheet is not None else None
+        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        for rel in rels.iter(f"{{{_PACKAGE_REL}}}Relationship"):
+            if rel.get("Id") == rel_id:
+                target = rel.get("Target", "")
+                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    except (KeyError, ElementTree.ParseError):
+        pass
+    return "xl/worksheets/sheet1.xml"
+
+
+def xlsx_prescan(handle, limit: int) -> None:
+    """Refuse (``import_too_many_rows``) a workbook whose first sheet declares or holds more than ``limit`` data
+    rows, reading only its zip directory and that sheet's XML, streaming; leaves ``handle`` at its start."""
+    try:
+        with zipfile.ZipFile(handle) as book:
+            name = _first_sheet_path(book)
+            if name not in book.NameToInfo:
+                return  # openpyxl says what is wrong with it
+            with book.open(name) as sheet:
+                head = sheet.read(min(SCAN_CHUNK, 64 * 1024))
+                data = _SHEET_DATA.search(head)
+                if _declared_rows(head[:data.start()] if data else head) > limit + 1:
+                    raise DomainError("import_too_many_rows")
+                if count_xml_rows(sheet, limit + 1, chunk=SCAN_CHUNK, head=head) > limit + 1:
+                    raise DomainError("import_too_many_rows")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        raise DomainError("import_file_unreadable") from exc
+    finally:
+        handle.seek(0)
+
+
 def _xlsx_rows(handle) -> Iterator[tuple]:
     import openpyxl
 
+    xlsx_prescan(handle, MAX_ROWS)
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:

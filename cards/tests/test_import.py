@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 
 import openpyxl
 import pytest
@@ -26,7 +27,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {**settings.STORAGES, "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}}}
 
 
 @pytest.fixture
@@ -288,7 +292,7 @@ def test_a_file_over_the_row_limit_is_refused_while_reading(world, upload, monke
     assert Card.objects.count() == 0
 
 
-def test_xlsx_is_read_in_read_only_mode_and_stops_at_the_row_limit(world, upload, monkeypatch):
+def test_xlsx_is_read_in_read_only_mode(world, upload, monkeypatch):
     modes = []
     original = openpyxl.load_workbook
 
@@ -299,21 +303,88 @@ def test_xlsx_is_read_in_read_only_mode_and_stops_at_the_row_limit(world, upload
     monkeypatch.setattr(openpyxl, "load_workbook", spy)
     monkeypatch.setattr(imports, "MAX_ROWS", 10)
 
-    job = upload(xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 500))
+    job = upload(xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 10))
 
-    # The sheet declares 501 rows: refused before a row is read.
-    assert (job.status, job.error, job.rows_read, modes) == ("refused", "import_too_many_rows", 0, [True])
+    assert (job.status, job.rows_read, modes) == ("validated", 10, [True])
 
 
-def test_an_xlsx_that_hides_its_size_still_stops_at_the_row_limit(world, upload, monkeypatch):
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+def strip_dimension(upload: SimpleUploadedFile) -> SimpleUploadedFile:
+    """The same workbook with its sheet's <dimension> removed: a file that hides its size."""
+    source, target = zipfile.ZipFile(io.BytesIO(upload.read())), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                assert b"<dimension" in data
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            out.writestr(info.filename, data)
+    return SimpleUploadedFile(upload.name, target.getvalue(), content_type=XLSX)
 
-    monkeypatch.setattr(ReadOnlyWorksheet, "max_row", property(lambda sheet: None))  # no <dimension>
+
+@pytest.fixture
+def no_full_parse(monkeypatch):
+    """openpyxl's parse of the workbook, counted; the pre-scan must refuse before it is called."""
+    calls = []
+    original = openpyxl.load_workbook
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("read_only"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    return calls
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["declared", "hidden"])
+def test_an_xlsx_over_the_row_limit_is_refused_by_the_prescan_before_openpyxl_parses_it(world, upload, monkeypatch,
+                                                                                         no_full_parse, hidden):
+    monkeypatch.setattr(imports, "MAX_ROWS", 10)
+    monkeypatch.setattr(imports, "SCAN_CHUNK", 256)  # the sheet's XML read 256 bytes at a time
+    file = xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 500)
+    if hidden:
+        file = strip_dimension(file)
+    scanned = []
+    original = imports.count_xml_rows
+    monkeypatch.setattr(imports, "count_xml_rows", lambda *a, **k: scanned.append(original(*a, **k)) or scanned[-1])
+
+    job = upload(file)
+
+    assert (job.status, job.error, job.rows_read, job.rows_valid) == ("refused", "import_too_many_rows", 0, 0)
+    assert no_full_parse == []  # openpyxl never saw the file
+    # A declared size over the limit is refused before a row is counted; a hidden one once more than 11 <row>s (the
+    # header and 10 rows) are counted, within the chunk that holds the 12th: the rest is never read.
+    assert scanned == [] if not hidden else 12 <= scanned[0] <= 16
+    assert Card.objects.count() == 0
+    assert not imports.upload_storage.exists(job.file)
+
+
+def test_an_xlsx_at_the_row_limit_passes_the_prescan_even_without_its_size(world, upload, monkeypatch,
+                                                                           no_full_parse):
     monkeypatch.setattr(imports, "MAX_ROWS", 10)
 
-    job = upload(xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 500))
+    job = upload(strip_dimension(xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 10)))
 
-    assert (job.status, job.error, job.rows_read) == ("refused", "import_too_many_rows", 10)
+    assert (job.status, job.rows_read, job.rows_valid, no_full_parse) == ("validated", 10, 10, [True])
+
+
+def test_a_file_named_xlsx_that_is_no_zip_is_unreadable(world, upload, no_full_parse):
+    job = upload(SimpleUploadedFile("kortit.xlsx", b"birth_year,municipality\n1980,837\n", content_type=XLSX))
+
+    assert (job.status, job.error, no_full_parse) == ("refused", "import_file_unreadable", [])
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 11, 64, 1000, 1 << 20])
+def test_the_row_count_of_the_prescan_holds_across_chunk_boundaries(chunk):
+    rows = b"".join(b'<row r="%d" spans="1:2"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, 301))
+    xml = (b'<worksheet xmlns="main"><dimension ref="A1:B300"/><sheetData>' + rows + b'<x:row r="301"/><row>'
+           b"</row></sheetData><rowBreaks count=\"0\"/><c><is><t>&lt;row </t></is></c></worksheet>")
+
+    assert imports.count_xml_rows(io.BytesIO(xml), 10_000, chunk=chunk) == 302
+    assert imports.count_xml_rows(io.BytesIO(xml[9:]), 10_000, chunk=chunk, head=xml[:9]) == 302
+    # It stops reading once over the limit: the rest of the stream stays unread.
+    stream = io.BytesIO(xml)
+    assert 50 < imports.count_xml_rows(stream, 50, chunk=chunk) <= 50 + max(chunk, 64)
+    assert chunk >= len(xml) or stream.tell() < len(xml)
 
 
 def test_xlsx_with_numeric_cells_is_imported(world, upload, confirm):
