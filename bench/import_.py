@@ -2,16 +2,17 @@
 """Card import benchmark (issue 15, DESIGN §9): 100,000 cards from a CSV in at most 2 minutes, worker ≤ 300 MB.
 
     make bench-import                                    # 100,000-row CSV and XLSX
-    make bench-import BENCH_ARGS="--rows 20000 --skip-xlsx"
+    make bench-import BENCH_ARGS="--rows 20000 --skip-xlsx --skip-huge"
 
 1. Uses ``BENCH_IMPORT_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/kk_bench_import``; PostgreSQL on
    loopback only, never your DATABASE_URL), migrates it and makes one region, office and office worker
    (``bench-importer``) once. Redis ``BENCH_REDIS_URL`` (default ``redis://127.0.0.1:6379/13``, its own database
-   so no other worker takes the jobs) is the broker; files go to ``bench-out/media`` through the default storage.
+   so no other worker takes the jobs) is the broker; files go to ``bench-out/private`` through the private storage.
 2. Starts a real Celery worker (concurrency 1) and, for each file, generates it (10 % of the rows with a printed
    number, the rest generated), uploads it as a job, queues the validation, waits, confirms, waits for the write.
    Prints rows/s and wall time of each step and of the whole job, and the worker's peak resident memory (VmHWM of
-   the worker processes).
+   the worker processes). Before them, a 1.5 M-row XLSX whose sheet hides its size (no <dimension>) must be
+   refused within 5 s of its job being queued, the worker staying under 300 MB (the worker's peak at that point).
 3. Queries per 1,000 rows: the same validation and write run in this process, eagerly, on a ``--sample``-row file
    with every statement counted (a worker process cannot be counted from outside).
 Each run imports new cards (the files differ per run); the database grows by ``--rows`` cards per file.
@@ -40,6 +41,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=10_000, help="Rows of the file whose queries are counted.")
     parser.add_argument("--skip-xlsx", action="store_true")
+    parser.add_argument("--skip-huge", action="store_true", help="Skip the 1.5M-row XLSX that must be refused.")
     parser.add_argument("--skip-migrate", action="store_true")
     parser.add_argument("--step", choices=["run"], help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -54,6 +56,7 @@ def bench_env() -> dict:
         sys.exit("BENCH_REDIS_URL must be on 127.0.0.1.")
     return {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis,
             "DJANGO_SETTINGS_MODULE": "kaikukanta.settings", "MEDIA_ROOT": str(ROOT / "bench-out" / "media"),
+            "PRIVATE_MEDIA_ROOT": str(ROOT / "bench-out" / "private"),
             "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
 
 
@@ -157,6 +160,75 @@ def make_xlsx(path: Path, count: int, codes: list[str]) -> None:
     book.save(path)
 
 
+HUGE_ROWS = 1_500_000
+TARGET_REFUSAL_SECONDS = 5
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="xl/workbook.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+        '</Relationships>'),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Kortit" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>'),
+}
+
+
+def make_huge_xlsx(path: Path, count: int, codes: list[str]) -> None:
+    """A ``count``-row workbook whose sheet declares no <dimension> (its size shows only by reading it), written
+    streaming through zipfile: birth year, municipality code and children, numbers only."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        for name, text in _XLSX_PARTS.items():
+            book.writestr(name, text)
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet '
+                        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                        b'<row r="1"><c r="A1" t="inlineStr"><is><t>birth_year</t></is></c>'
+                        b'<c r="B1" t="inlineStr"><is><t>municipality</t></is></c>'
+                        b'<c r="C1" t="inlineStr"><is><t>children</t></is></c></row>')
+            block = []
+            for i in range(2, count + 2):
+                block.append(f'<row r="{i}"><c r="A{i}"><v>{1940 + i % 60}</v></c><c r="B{i}"><v>'
+                             f'{codes[i % len(codes)]}</v></c><c r="C{i}"><v>{i % 4}</v></c></row>')
+                if len(block) == 10_000:
+                    sheet.write("".join(block).encode())
+                    block = []
+            sheet.write("".join(block).encode() + b"</sheetData></worksheet>")
+
+
+def run_refusal(path: Path, office, user, worker: Worker) -> tuple[float, str]:
+    """Seconds from queuing the validation of ``path`` to its refusal, and the refusal's code."""
+    from django.core.files import File
+
+    from cards import imports, tasks
+
+    with path.open("rb") as handle:
+        job = imports.job_create(user=user, office=office, upload=File(handle, name=path.name))
+    started = time.monotonic()
+    tasks.import_validate_task.delay(job.pk)
+    _wait(job, {"validated", "refused", "failed"}, worker)
+    return time.monotonic() - started, job.error or job.status
+
+
 def _wait(job, statuses: set[str], worker: Worker | None) -> None:
     while True:
         job.refresh_from_db()
@@ -230,6 +302,20 @@ def run(args: argparse.Namespace, env: dict) -> None:
     results = {}
     try:
         time.sleep(4)  # the worker connects to the broker
+        if not args.skip_huge:  # first, so the worker's peak so far is this job's
+            path = out / f"huge-{uuid.uuid4().hex[:8]}.xlsx"
+            t0 = time.monotonic()
+            make_huge_xlsx(path, HUGE_ROWS, codes)
+            print(f"XLSX without <dimension>: generated {HUGE_ROWS:,} rows ({path.stat().st_size / 1e6:.1f} MB) in "
+                  f"{time.monotonic() - t0:.1f} s", flush=True)
+            seconds, outcome = run_refusal(path, office, user, worker)
+            path.unlink()
+            worker.sample()
+            huge_mb = worker.peak_kib / 1024
+            verdict = ("OK" if outcome == "import_too_many_rows" and seconds <= TARGET_REFUSAL_SECONDS
+                       and huge_mb <= TARGET_RSS_MB else "OVER TARGET")
+            print(f"1.5M-row XLSX refused in {seconds:.1f} s, RSS {huge_mb:.0f} MB ({outcome}; target ≤ "
+                  f"{TARGET_REFUSAL_SECONDS} s, ≤ {TARGET_RSS_MB} MB): {verdict}", flush=True)
         for kind, path, make in files:
             t0 = time.monotonic()
             make(path, args.rows, codes)
@@ -267,6 +353,8 @@ def main() -> None:
     command = [sys.executable, __file__, "--step", "run", "--rows", str(args.rows), "--sample", str(args.sample)]
     if args.skip_xlsx:
         command.append("--skip-xlsx")
+    if args.skip_huge:
+        command.append("--skip-huge")
     subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
