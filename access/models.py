@@ -106,3 +106,60 @@ class Invitation(models.Model):
 
     def is_pending(self, now: datetime.datetime | None = None) -> bool:
         return self.accepted_at is None and self.expires_at > (now or timezone.now())
+
+
+class VenueKey(models.Model):
+    """An API key of a venue for its ticketing system (issue 16): not tied to a person, so it outlives the staff who
+    made it. It acts through its own machine account (``user``, a venue membership and nothing else), so every rule
+    and every record (who logged a use) is the same as for staff; ``scopes`` narrow what it may call.
+
+    Only a SHA-256 digest of the secret is stored; the key is shown once, when made or rotated.
+    """
+
+    class Scope(models.TextChoices):
+        CHECK = "check", _("check cards")
+        LOG = "log", _("log uses")
+        BOOK = "book", _("book performances")
+
+    venue = models.ForeignKey("venues.Venue", verbose_name=_("venue"), on_delete=models.CASCADE,
+                              related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key prefix"), max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="venue_key",
+                                editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    rotated_at = models.DateTimeField(_("rotated at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["venue", "name", "pk"]
+        verbose_name = _("venue API key")
+        verbose_name_plural = _("venue API keys")
+
+    def __str__(self) -> str:
+        return f"{self.venue} – {self.name}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class VenueKeyUse(models.Model):
+    """Every request made with a venue key (R12): when and what; what it changed is recorded by the rules as
+    for staff (a use's ``logged_by``, a card check, a booking's ``created_by``: the key's machine account)."""
+
+    key = models.ForeignKey(VenueKey, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"

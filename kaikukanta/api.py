@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from access.api.views import MeView, TokenView
+from bookings.api.views import BookingViewSet, PerformanceViewSet
 from cards.api.views import CardViewSet, HolderActivateView, UseViewSet
 from distributors.api.views import OfficeViewSet
 from regions.api.views import RegionViewSet
@@ -17,6 +18,8 @@ router.register("venues", VenueViewSet, basename="api-venue")
 router.register("offers", OfferViewSet, basename="api-offer")
 router.register("cards", CardViewSet, basename="api-card")
 router.register("uses", UseViewSet, basename="api-use")
+router.register("performances", PerformanceViewSet, basename="api-performance")
+router.register("bookings", BookingViewSet, basename="api-booking")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-auth-token"),

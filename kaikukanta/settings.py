@@ -31,6 +31,11 @@ env = environ.Env(
     DEMO_PASSWORD=(str, "kaikukanta-demo"),
     MEDIA_ROOT=(str, str(BASE_DIR / "media")),
     PRIVATE_MEDIA_ROOT=(str, str(BASE_DIR / "private")),
+    AWS_STORAGE_BUCKET_NAME=(str, ""),
+    AWS_S3_ENDPOINT_URL=(str, ""),
+    AWS_ACCESS_KEY_ID=(str, ""),
+    AWS_SECRET_ACCESS_KEY=(str, ""),
+    AWS_S3_REGION_NAME=(str, ""),
     REPORTS_LIVE_SECONDS=(int, 60),
     SECURE_SSL_REDIRECT=(bool, True),
     CARD_CHECK_FAILURES_PER_MINUTE=(int, 20),
@@ -219,6 +224,28 @@ STORAGES = {
         )
     },
 }
+# An S3-compatible bucket (django-storages) instead of the folders, so that web and worker nodes on different
+# machines share the files: set AWS_STORAGE_BUCKET_NAME (and AWS_S3_ENDPOINT_URL for a non-AWS service; the keys
+# and region, or the machine's own AWS credentials). Both storages keep their objects private (no public ACL, no
+# public URL: the few URLs are signed and short-lived, and files are served by the scoped views), each under its own
+# prefix.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    _BUCKET = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+        "region_name": env("AWS_S3_REGION_NAME") or None,
+        "default_acl": "private",
+        "file_overwrite": False,
+        "max_memory_size": 4 * 1024 * 1024,  # a file read by the worker spools to disk past 4 MB
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage",
+                           "OPTIONS": {**_BUCKET, "location": "media", "querystring_auth": True}}
+    STORAGES["private"] = {"BACKEND": "storages.backends.s3.S3Storage",
+                           "OPTIONS": {**_BUCKET, "location": "private", "querystring_auth": True,
+                                       "querystring_expire": 60}}
 MEDIA_ROOT = env("MEDIA_ROOT")
 # Generated reports and large exports: outside MEDIA_ROOT, downloaded through scoped views only.
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT")
@@ -288,6 +315,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call answers 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "access.api.keys.VenueKeyAuthentication",  # venue keys (kk_…, issue 16); other tokens go on
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
