@@ -51,10 +51,14 @@ class VenueNoShows:
     no_show: int
 
     @property
+    def decided(self) -> int:
+        """Bookings whose outcome is known: checked in or no-show."""
+        return self.checked_in + self.no_show
+
+    @property
     def rate(self) -> float | None:
-        """No-shows among the bookings whose day has passed (checked in or not); None before any."""
-        decided = self.checked_in + self.no_show
-        return None if decided == 0 else self.no_show / decided
+        """No-shows among the decided bookings; None before any."""
+        return None if self.decided == 0 else self.no_show / self.decided
 
 
 def no_show_statistics(user, *, since: datetime.date, today: datetime.date | None = None) -> list[VenueNoShows]:

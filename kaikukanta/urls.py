@@ -8,7 +8,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+import access.key_urls
 import access.urls
+import bookings.urls
 import cards.urls
 import counter.urls
 import distributors.urls
@@ -38,8 +40,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("offices/", include(([*distributors.urls.urlpatterns, *access.urls.office_staff_patterns], "distributors"))),
-    path("venues/", include(([*counter.urls.urlpatterns, *venues.urls.urlpatterns, *access.urls.venue_staff_patterns],
-                              "venues"))),
+    path("venues/", include(([*counter.urls.urlpatterns, *venues.urls.urlpatterns, *access.urls.venue_staff_patterns,
+                              *bookings.urls.urlpatterns, *access.key_urls.urlpatterns], "venues"))),
     path("cards/", include(([*cards.urls.urlpatterns, *public.urls.mobile_card_patterns], "cards"))),
     path("reports/", include("reports.urls")),
     path("regions/", include("regions.urls")),
