@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.card_list, name="list"),
     path("register/", views.card_register, name="register"),
+    path("print.pdf", views.card_print_selection, name="print_selection"),
     path("import/", views.card_import, name="import"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/<int:pk>/status.json", views.import_job_status, name="import_job_status"),

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -91,12 +91,76 @@ def card_list(request):
     page = Paginator(cards, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    own = scope_for(request.user).office_ids
+    for card in page.object_list:  # the batch print's boxes: the user's own offices' cards in use
+        card.printable = card.office_id in own and _printable(card)
+        card.masked_number = numbers.mask(card.number)
     return render(request, "cards/card_list.html", {
         "form": form, "page": page, "cards": page.object_list, "query": query.urlencode(),
+        "can_print": bool(own), "print_max": PRINT_SELECTION_MAX,
         "can_register": bool(scope_for(request.user).office_ids),
         "show_office": len(scope_for(request.user).office_ids) != 1,
         "region_card": _region_card(request.user, filters.get("q") or ""),
     })
+
+
+PRINT_SELECTION_MAX = 500  # cards in one batch print of a selection (50 A4 sheets)
+
+
+def _printable(card: Card) -> bool:
+    return card.status == Card.Status.ACTIVE and card.reduced_on is None
+
+
+@login_required
+@require_POST
+def card_print_selection(request):
+    """Many of the office's cards in one PDF (issue 15, point 4), A4 sheets of card-sized cards: the cards ticked on
+    the list (``card``), or with ``print=filter`` every card in use that the list's search (``query``) finds, at
+    most ``PRINT_SELECTION_MAX``. Only the cards of the user's own offices: a ticked card outside them answers 404
+    as a missing one; a ticked card not in use, or too many cards, is refused with a message and prints nothing."""
+    own = scope_for(request.user).office_ids
+    if not own:
+        raise PermissionDenied
+    query = QueryDict(request.POST.get("query", ""))
+    back = redirect(f"{reverse('cards:list')}?{query.urlencode()}" if query else reverse("cards:list"))
+    cards = selectors.card_list(user=request.user).filter(office_id__in=own)
+    if request.POST.get("print") == "filter":
+        form = CardFilterForm(query)
+        filters = form.cleaned_data if form.is_valid() else {}
+        cards = selectors.card_list(user=request.user, **{k: v or "" for k, v in filters.items()}).filter(
+            office_id__in=own, status=Card.Status.ACTIVE, reduced_on__isnull=True)
+        count = cards.count()
+        if not count:
+            messages.error(request, _("No card in use matches the search: nothing was printed."))
+            return back
+    else:
+        try:
+            ids = {int(value) for value in request.POST.getlist("card")}
+        except ValueError as exc:
+            raise Http404 from exc
+        if not ids:
+            messages.error(request, _("Select the cards to print."))
+            return back
+        count = len(ids)
+        if count <= PRINT_SELECTION_MAX:
+            cards = cards.filter(pk__in=ids)
+            if cards.count() != count:
+                raise Http404
+            not_in_use = [card.display_number for card in cards if not _printable(card)]
+            if not_in_use:
+                messages.error(request, _("Only cards in use are printed; not in use: %(numbers)s. Nothing was "
+                                          "printed.") % {"numbers": ", ".join(not_in_use)})
+                return back
+    if count > PRINT_SELECTION_MAX:
+        messages.error(request, _("%(count)s cards: at most %(max)s cards are printed at a time. Narrow the search "
+                                  "or select the cards.") % {"count": count, "max": PRINT_SELECTION_MAX})
+        return back
+    title = _("Kaikukortti cards (%(count)s)") % {"count": count}
+    pdf = render_cards_pdf(list(cards), title=title, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="kaikukortit-{timezone.localdate():%Y%m%d}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _region_card(user, q: str) -> Card | None:
