@@ -359,6 +359,10 @@ class ImportJob(models.Model):
     error = models.CharField(_("error"), max_length=64, blank=True, help_text=_("Code of a whole-file refusal."))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    step_started_at = models.DateTimeField(
+        _("step started at"), default=timezone.now,
+        help_text=_("When a worker took the current step, or the write was confirmed: a job checking or saving much "
+                    "longer than its time limit lost its worker and is marked failed."))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -392,3 +396,95 @@ class ActivationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.result}"
+
+
+class DailyCount(models.Model):
+    """Uses of one day kept counted as they are logged and cancelled (issue 17, point 5), so that no dashboard
+    request recounts a day: ``cards.counts`` adds to these rows in the same transaction as the use, in one
+    ``INSERT … ON CONFLICT DO UPDATE`` statement, and ``cards.counts.rebuild`` recounts them from the uses.
+
+    Two sides, each row one key: ``v`` (venue side: venue, its region, statistics group, card region and kind)
+    and ``o`` (origin side: the card's office, home municipality, region and kind). The origin side also counts
+    the uses that are their card's first counted use of the month, quarter or year (``new_*``) and ever
+    (``taken``): summed, they give distinct cardholders and cards taken into use without reading the uses.
+    Plain integer keys (0 = none: pop-up venue, community card without a home municipality, the other side).
+    """
+
+    class Side(models.TextChoices):
+        VENUE = "v", _("venue side")
+        ORIGIN = "o", _("card origin side")
+
+    day = models.DateField(_("day"))
+    side = models.CharField(_("side"), max_length=1, choices=Side.choices)
+    venue = models.PositiveIntegerField(_("venue"), default=0)
+    venue_region = models.PositiveIntegerField(_("venue region"), default=0)
+    stat_group = models.CharField(max_length=10, blank=True)
+    office = models.PositiveIntegerField(_("office"), default=0)
+    home = models.PositiveIntegerField(_("home municipality"), default=0)
+    card_region = models.PositiveIntegerField(_("card region"))
+    card_kind = models.CharField(max_length=10, choices=Card.Kind.choices)
+    # Signed: a cancellation subtracts, and the rows of days already rolled up are pruned by the rollup.
+    uses = models.IntegerField(default=0)
+    children = models.IntegerField(default=0)
+    new_month = models.IntegerField(default=0)
+    new_quarter = models.IntegerField(default=0)
+    new_year = models.IntegerField(default=0)
+    taken = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily use count")
+        verbose_name_plural = _("daily use counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "side", "venue", "venue_region", "stat_group", "office", "home", "card_region",
+                        "card_kind"],
+                name="dailycount_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.side} {self.uses}"
+
+
+class WellbeingAnswer(models.Model):
+    """Every wellbeing answer (1–5) with its date and occasion (issue 17, point 1).
+
+    ``first_value`` is the holder's first answer when this one is a later one, and ``latest`` marks the card's
+    newest answer, so the change between the first and the latest answer is read from the latest rows alone.
+    Retention (R13, ``cards.retention``) deletes a reduced card's earlier answers and unlinks its latest one:
+    what stays (year, region, home municipality, first and latest value) is the aggregate's input and no longer
+    says whose it is.
+    """
+
+    class Occasion(models.TextChoices):
+        ISSUE = "issue", _("issue")
+        RENEWAL = "renewal", _("renewal")
+
+    card = models.ForeignKey(Card, verbose_name=_("card"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="wellbeing_answers")
+    answered_on = models.DateField(_("answered on"))
+    occasion = models.CharField(_("occasion"), max_length=8, choices=Occasion.choices)
+    value = models.PositiveSmallIntegerField(_("answer (1–5)"))
+    first_value = models.PositiveSmallIntegerField(_("first answer (1–5)"), null=True, blank=True)
+    latest = models.BooleanField(_("latest answer"), default=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    home_municipality = models.ForeignKey(Municipality, verbose_name=_("home municipality"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["answered_on", "pk"]
+        verbose_name = _("wellbeing answer")
+        verbose_name_plural = _("wellbeing answers")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__range=(1, 5)), name="wellbeing_answer_range"),
+            models.CheckConstraint(condition=Q(first_value__isnull=True) | Q(first_value__range=(1, 5)),
+                                   name="wellbeing_first_range"),
+        ]
+        indexes = [
+            models.Index(fields=["answered_on", "region"], condition=Q(latest=True),
+                         name="wellbeing_latest_idx"),
+            models.Index(fields=["card", "answered_on"], name="wellbeing_card_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answered_on} {self.occasion} {self.value}"

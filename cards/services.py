@@ -27,8 +27,10 @@ from venues.permissions import may_act_for_venue
 from venues.selectors import offer_belongs_to_venue
 
 from . import numbers
+from .counts import use_counted, use_uncounted
 from .holder import activation_code_set, link_withdraw_locked
-from .models import Card, CardCheck, CardEvent, Use
+from .models import Card, CardCheck, CardEvent, Use, WellbeingAnswer
+from .wellbeing import wellbeing_answer_record
 
 MAX_NUMBER_ATTEMPTS = 20
 logger = logging.getLogger(__name__)
@@ -291,6 +293,8 @@ def _card_issue_new(*, user, day: datetime.date, event_kind: str, office: Office
         except IntegrityError as exc:
             raise DomainError("card_number_taken") from exc
         _event(card, event_kind, user, office, valid_until=card.valid_until.isoformat())
+        wellbeing_answer_record(card=card, value=wellbeing_at_issue, occasion=WellbeingAnswer.Occasion.ISSUE,
+                                day=day)
     return card
 
 
@@ -341,6 +345,8 @@ def card_renew(*, user, card: Card, wellbeing_at_renewal: int | None = None,
         if wellbeing_at_renewal is not None:
             card.wellbeing_at_renewal = wellbeing_at_renewal
         card.save(update_fields=["valid_until", "wellbeing_at_renewal"])
+        wellbeing_answer_record(card=card, value=wellbeing_at_renewal, occasion=WellbeingAnswer.Occasion.RENEWAL,
+                                day=day)
         _event(card, CardEvent.Kind.RENEWED, user, office, previous=previous.isoformat(),
                valid_until=card.valid_until.isoformat())
     return card
@@ -663,6 +669,7 @@ def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, g
                 card_kind=card.kind, card_region_id=card.region_id, venue_region_id=venue.region_id,
                 stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
             ))
+            use_counted(use, card, latest=used_on >= day)  # issue 17: one statement on today's uses
             if card.first_used_on is None or card.first_used_on > used_on:
                 # Guarded in SQL too: a concurrent earlier use on the same card must win.
                 Card.objects.filter(pk=card.pk).filter(
@@ -778,6 +785,7 @@ def use_cancel(*, user, use: Use, reason: str, today: datetime.date | None = Non
             Offer.objects.filter(pk=use.offer_id).update(used_count=F("used_count") - _places(use.children))
         first = Use.objects.counted().filter(card_id=use.card_id).aggregate(first=Min("used_on"))["first"]
         Card.objects.filter(pk=use.card_id).update(first_used_on=first)
+        use_uncounted(use, use.card)  # issue 17: today's figures
     return use
 
 

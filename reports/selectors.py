@@ -60,8 +60,8 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from cards import numbers
-from cards.models import Card
+from cards import counts, numbers
+from cards.models import Card, DailyCount
 from core.errors import DomainError
 from core.scopes import scope_for
 from distributors.models import Office
@@ -75,6 +75,7 @@ from .aggregates import (
     month_end,
     month_start,
     months_mask,
+    next_month,
     use_totals_rollup,
     zero_none,
 )
@@ -273,6 +274,71 @@ def live_delta(region_ids, period: Period, cutoff: datetime.date | None) -> Live
 
 
 def _live_delta(region_ids, period: Period, cutoff: datetime.date | None) -> Live:
+    if cutoff is not None and (live := _live_from_counts(region_ids, period, cutoff)) is not None:
+        return live
+    return _live_recount(region_ids, period, cutoff)
+
+
+def _holder_flag(period: Period, lower: datetime.date):
+    """The ``DailyCount`` column that counts a card's first use in ``period`` on each live day (from ``lower``
+    to the period's end), as one expression; ``None`` when the period does not start at the beginning, or at
+    the start of the month, quarter or year of every such day (then the live part is recounted)."""
+    whens, month = [], month_start(lower)
+    today = timezone.localdate()
+    while month <= min(period.end, today):
+        if period.start is None:
+            name = "taken"
+        else:
+            starts = dict(zip(("new_month", "new_quarter", "new_year"), counts.unit_starts(month), strict=True))
+            name = next((flag for flag, start in starts.items() if start == period.start), None)
+            if name is None:
+                return None
+        whens.append(DbWhen(day__gte=month, day__lte=month_end(month), then=F(name)))
+        month = next_month(month)
+    return DbCase(*whens, default=0, output_field=IntegerField())
+
+
+def _live_from_counts(region_ids, period: Period, cutoff: datetime.date) -> Live | None:
+    """The live part summed from ``cards.DailyCount`` (kept counted by the use services): a few thousand rows
+    however many uses today has. ``None`` when the period needs the recount (see ``_holder_flag``)."""
+    lower = max(filter(None, [cutoff, period.start]))
+    holder = _holder_flag(period, lower)
+    if holder is None:
+        return None
+    rows = DailyCount.objects.order_by().filter(day__gte=lower, day__lte=period.end)
+    venue_side = rows.filter(side=DailyCount.Side.VENUE)
+    if region_ids is not None:
+        venue_side = venue_side.filter(Q(venue_region__in=region_ids) | Q(venue_region=0, card_region__in=region_ids))
+    uses = [
+        {name[2:]: value for name, value in row.items()}
+        for row in venue_side.values(
+            l_month=TruncMonth("day"), l_venue=F("venue"), l_venue_region=F("venue_region"),
+            l_card_region=F("card_region"), l_group=F("stat_group"), l_kind=F("card_kind"),
+        ).annotate(l_n=Sum("uses"), l_kids=Sum("children")).order_by()
+    ]
+    for row in uses:
+        row["month"] = _as_date(row["month"])
+    own = _in_regions(rows.filter(side=DailyCount.Side.ORIGIN), region_ids, "card_region")
+    origin_rows = _by_origin(
+        own, {"o_region": F("card_region"), "o_office": F("office"), "o_home": F("home")},
+        uses=Sum("uses"), children=Sum("children"),
+        holders=Sum(holder, filter=Q(card_kind=Card.Kind.PERSONAL)), taken=Sum("taken"),
+    )
+    origin_rows = {(region, office, home or None): row for (region, office, home), row in origin_rows.items()}
+    # Cards registered on the live days: by region, so the (region, issued_on) index answers it.
+    cards = Card.objects.order_by().filter(
+        region_id__in=region_ids if region_ids is not None else list(Region.objects.values_list("pk", flat=True)))
+    triples = _merge(origin_rows, _by_origin(_live_range(cards, period, cutoff, "issued_on"), CARD_ORIGIN,
+                                             registered=Count("id")))
+    origin = {dim: _fold(triples, index) for index, dim in enumerate(DIMENSIONS)}
+    views = {"month": _live_by(uses, lambda r: r["month"]), "venue": _live_by(uses, lambda r: r["venue"]),
+             "region": _live_by(uses, lambda r: r["venue_region"] or r["card_region"])}
+    return Live(totals=_live_use_totals(uses), uses=views, origin=origin)
+
+
+def _live_recount(region_ids, period: Period, cutoff: datetime.date | None) -> Live:
+    """The live part counted from the raw uses: before the first rollup, and for periods ``_holder_flag`` cannot
+    answer (a custom run of months)."""
     raw = _live_range(counted_uses(), period, cutoff, "used_on")
     attributed = raw if region_ids is None else raw.filter(attributed_to(region_ids))
     uses = [

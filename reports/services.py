@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from cards import counts
 from cards.models import Card, Use
 from core.errors import DomainError
 from core.scopes import scope_for
@@ -324,6 +325,9 @@ def rollup_rebuild(*, full: bool = False, requested_by=None, run: RollupRun | No
             state.cutoff = cutoff
             state.as_of = now
             state.save()
+        # Today's counters (issue 17): recounted after the rollups commit, so their short table lock is not
+        # held for the rollup's whole run; until then they still hold every day, the new cutoff's included.
+        counts.rebuild(cutoff)
     except Exception as exc:
         RollupRun.objects.filter(pk=run.pk).update(status=RollupRun.Status.FAILED, error=repr(exc)[:2000],
                                                    finished_at=timezone.now())

@@ -639,9 +639,11 @@ def test_a_check_and_a_log_take_a_fixed_small_number_of_statements(client_staff,
     assert tables(check) == ["auth_user", "regions_regionmembership", "venues_venue", "cards_card", "cards_cardcheck",
                              "cards_use", "venues_offer"]
     # user, memberships, venue, card, then in its own transaction the card's uses here today (is it a repeat?) and
-    # the use (no idempotency lookup for a new key; the card's first use is already known)
+    # the use (no idempotency lookup for a new key; the card's first use is already known), and today's figures
+    # (issue 17: one INSERT … ON CONFLICT into the daily counts)
     assert [t for t in tables(log) if not t.startswith(("SAVEPOINT", "RELEASE"))] == [
-        "auth_user", "regions_regionmembership", "venues_venue", "cards_card", "cards_use", "cards_use"]
+        "auth_user", "regions_regionmembership", "venues_venue", "cards_card", "cards_use", "cards_use",
+        "cards_dailycount"]
 
 
 # --- issue 11: today's offer chosen once, a course place first at a venue for courses, a typo is not a refusal

@@ -1,5 +1,6 @@
 import datetime
 
+from cards import counts
 from cards.tests.factories import CardFactory, CommunityCardFactory, UseFactory
 from distributors.tests.factories import OfficeFactory
 from regions.tests.factories import MunicipalityFactory, RegionFactory, WelfareAreaFactory
@@ -40,5 +41,8 @@ def card(net: dict, office_index: int = 0, community: bool = False, office=None,
 
 def use(card, venue, used_on: datetime.date, children: int = 0, course: bool = False, **kwargs):
     kind = "course" if course else "ticket"
-    return UseFactory(card=card, venue=venue, used_on=used_on, children=0 if course else children, kind=kind,
+    made = UseFactory(card=card, venue=venue, used_on=used_on, children=0 if course else children, kind=kind,
                       **kwargs)
+    if made.cancelled_at is None:
+        counts.use_counted(made, card, latest=False)  # as the use service does (issue 17)
+    return made
