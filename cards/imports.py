@@ -17,6 +17,7 @@
 import codecs
 import contextlib
 import csv
+import datetime
 import hashlib
 import hmac
 import io
@@ -311,7 +312,8 @@ def _start(job_id: int, expected: str, running: str) -> ImportJob | None:
             return None
         job.attempts += 1
         job.status = running
-        job.save(update_fields=["attempts", "status"])
+        job.step_started_at = timezone.now()
+        job.save(update_fields=["attempts", "status", "step_started_at"])
     if job.attempts > MAX_ATTEMPTS:  # it kept killing its worker
         _finish(job, ImportJob.Status.FAILED, error="import_failed")
         return None
@@ -398,7 +400,7 @@ def _taken(candidates: list[str]) -> set[str]:
 def job_confirm(*, job: ImportJob) -> bool:
     """The person confirms a validated job: it is queued for writing (the caller queues the task on commit)."""
     return bool(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED)
-                .update(status=ImportJob.Status.WRITING, attempts=0))
+                .update(status=ImportJob.Status.WRITING, attempts=0, step_started_at=timezone.now()))
 
 
 def job_number(job_id: int, line: int, salt: int = 0) -> str:
@@ -491,7 +493,36 @@ def _cleanup(job: ImportJob) -> None:
                 upload_storage.delete(name)
 
 
-# --- 4. error report ----------------------------------------------------------------------------------
+# --- 4. stuck jobs -------------------------------------------------------------------------------------
+#
+# A worker that dies hard (killed, its host lost) leaves its job "validating" or "writing": its transaction rolled
+# back, so nothing was saved, but the page would wait forever. Every 15 minutes (beat, migration 0005) the sweep
+# marks failed, with ``import_interrupted``, every job whose step started longer ago than the step's hard time limit
+# plus ``TASK_TIME_MARGIN`` (no live worker can still be on it: the hard limit has killed it), and removes its
+# files. A job confirmed but never taken by a worker (its message lost) is "writing" too and is swept the same way.
+
+STUCK_STEPS = {ImportJob.Status.VALIDATING: "cards.import_validate", ImportJob.Status.WRITING: "cards.import_write"}
+
+
+def stuck_after(status: str) -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.TASK_TIME_LIMITS[STUCK_STEPS[status]] + settings.TASK_TIME_MARGIN)
+
+
+def job_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Mark failed the jobs stuck in a step; returns how many. Each update repeats the test (same status, same
+    step start), so a job a worker has just taken again is left alone, and a second sweep changes nothing."""
+    now = now or timezone.now()
+    failed = 0
+    for status in STUCK_STEPS:
+        for job in ImportJob.objects.filter(status=status, step_started_at__lt=now - stuck_after(status)):
+            if ImportJob.objects.filter(pk=job.pk, status=status, step_started_at=job.step_started_at).update(
+                    status=ImportJob.Status.FAILED, error="import_interrupted", finished_at=now):
+                failed += 1
+                _cleanup(job)
+    return failed
+
+
+# --- 5. error report ----------------------------------------------------------------------------------
 
 
 def error_report_lines(job: ImportJob) -> Iterator[str]:

@@ -26,3 +26,10 @@ def import_validate_task(job_id: int) -> str | None:
 def import_write_task(job_id: int) -> str | None:
     job = imports.job_write(job_id)
     return job.status if job else None
+
+
+@shared_task(**limits("cards.import_sweep"))
+def import_sweep_task() -> int:
+    """Every 15 minutes (beat, cards migration 0005): imports left checking or saving by a lost worker are marked
+    failed."""
+    return imports.job_sweep()

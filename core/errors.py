@@ -117,6 +117,8 @@ MESSAGES = {
     "import_already_done": _("This file has already been imported for this office: nothing was saved again."),
     "import_empty": _("The file has no rows."),
     "import_failed": _("The import failed and nothing was saved. Try again later or contact support."),
+    "import_interrupted": _("The import stopped because the server handling it was lost, and nothing was saved. "
+                            "Upload the file again."),
     # Bookings ahead, door lists and venue keys (issue 16).
     "performance_past": _("The performance has already taken place."),
     "performance_full": _("All Kaikukortti places of this performance are booked."),

@@ -303,6 +303,7 @@ TASK_TIME_LIMITS = {
     "reports.worker_heartbeat": 2 * 60,
     "cards.import_validate": 15 * 60,
     "cards.import_write": 15 * 60,
+    "cards.import_sweep": 5 * 60,
 }
 # Slack above a time limit before a job is redelivered (broker) or called stuck (sweep).
 TASK_TIME_MARGIN = 15 * 60
