@@ -3,11 +3,14 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from venues.models import Performance, Venue
 from venues.permissions import may_act_for_venue
+from venues.selectors import Availability, availability
 
 from .models import Booking
 
@@ -79,3 +82,39 @@ def no_show_statistics(user, *, since: datetime.date, today: datetime.date | Non
                      "no_show")
     )
     return [VenueNoShows(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PublicPerformance:
+    """What the public sees of a performance (R16): when, which offer, and the availability band only."""
+
+    title: str
+    date: datetime.date
+    time: datetime.time
+    availability: str
+    availability_label: str
+
+
+PUBLIC_PERFORMANCES_PER_VENUE = 5
+
+
+def public_performances(venue_ids: list[int], day: datetime.date) -> dict[int, list[PublicPerformance]]:
+    """The next performances (from ``day`` on, at most five per venue) of ``venue_ids`` with their availability band,
+    by venue id; one query, whatever the number of venues."""
+    result: dict[int, list[PublicPerformance]] = {pk: [] for pk in venue_ids}
+    if not venue_ids:
+        return result
+    language = translation.get_language()
+    translated = f"offer__title_{language}" if language in ("sv", "en") else "offer__title_fi"
+    labels = {Availability.FULL: _("full"), Availability.FEW_LEFT: _("few left")}
+    rows = (Performance.objects.filter(offer__venue_id__in=venue_ids, date__gte=day)
+            .annotate(rank=Window(RowNumber(), partition_by=[F("offer__venue_id")],
+                                  order_by=[F("date").asc(), F("time").asc(), F("pk").asc()]))
+            .filter(rank__lte=PUBLIC_PERFORMANCES_PER_VENUE)
+            .order_by("offer__venue_id", "date", "time", "pk")
+            .values_list("offer__venue_id", translated, "offer__title", "date", "time", "quota", "places_booked"))
+    for venue_id, title, finnish, date, time, quota, booked in rows:
+        word = availability(quota, booked)
+        result[venue_id].append(PublicPerformance(title=title or finnish, date=date, time=time, availability=word,
+                                                  availability_label=labels.get(word, _("places available"))))
+    return result

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from bookings import selectors as booking_selectors
 from distributors import selectors as distributor_selectors
 from regions import selectors as region_selectors
 from venues import selectors as venue_selectors
@@ -33,6 +34,7 @@ class CatalogueEntry:
     region_name: str
     region_url: str
     offers: list
+    performances: list = dataclasses.field(default_factory=list)
 
 
 class CatalogueFilters(forms.Form):
@@ -94,10 +96,11 @@ def catalogue(request):
     venues = venue_selectors.public_venues(day, **filters)
     page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
     offers = venue_selectors.public_offers(page.object_list, day)
+    performances = booking_selectors.public_performances([venue.pk for venue in page.object_list], day)
     region_urls = {region.pk: reverse("public:region", args=[region.pk]) for region in regions}
     entries = [CatalogueEntry(venue=venue, region_name=labels.get(venue.region_id, venue.region.name)
                               if venue.region_id else "", region_url=region_urls.get(venue.region_id, ""),
-                              offers=offers.get(venue.pk, []))
+                              offers=offers.get(venue.pk, []), performances=performances.get(venue.pk, []))
                for venue in page.object_list]
     selects = {name: form.options(name, filters[key]) for name, key in (
         ("region", "region_id"), ("municipality", "municipality_id"), ("category", "category"))}
@@ -139,3 +142,53 @@ def region_page(request, pk: int):
         "catalogue_query": urlencode({"region": region.pk}),
         "today": day,
     })
+
+
+# --- where the holder's own card works (issue 14: the mobile card page) -------------------------------------------
+
+
+@dataclasses.dataclass
+class HolderVenues:
+    """The catalogue as one card sees it (R8): a local-only region's card only its region's venues; any other card
+    every venue except those of local-only regions (pop-ups included)."""
+
+    region_name: str
+    local_only: bool
+    own: list  # [(municipality name, [Venue, …])], by municipality, then name
+    others: list  # [(region name, number of venues, catalogue address filtered to the region)]
+    popups: list
+    own_url: str  # the catalogue filtered to the card's region
+    catalogue_url: str  # the whole catalogue (for a card that is not local-only)
+
+
+def holder_venues(card, day) -> HolderVenues:
+    """The catalogue's venues (``venue_selectors.public_venues``) where ``card`` works on ``day``: three queries and
+    a bounded page: the card's own region venue by venue, other regions as counts with a link to the catalogue."""
+    from django.db.models import Count
+
+    language = translation.get_language()
+    region = card.region
+    venues = venue_selectors.public_venues(day)
+    local_only = bool(region and region.local_only)
+    venues = venues.filter(region_id=region.pk) if local_only else venues.exclude(region__local_only=True)
+    own: dict[str, list] = {}
+    for venue in venues.filter(region_id=region.pk if region else None):
+        own.setdefault(str(venue.municipality) if venue.municipality_id else "", []).append(venue)
+    counts = dict(venues.exclude(region_id=region.pk if region else None).filter(region__isnull=False).order_by()
+                  .values_list("region_id").annotate(n=Count("pk")))
+    catalogue_url = reverse("public:catalogue")
+    others = []
+    if counts:
+        for other in region_selectors.public_regions(day).filter(pk__in=counts):
+            others.append((region_selectors.region_name(other, language), counts[other.pk],
+                           f"{catalogue_url}?{urlencode({'region': other.pk})}"))
+    others.sort(key=lambda row: row[0].casefold())
+    return HolderVenues(
+        region_name=region_selectors.region_name(region, language) if region else "",
+        local_only=local_only,
+        own=sorted(own.items(), key=lambda pair: pair[0].casefold()),
+        others=others,
+        popups=[] if local_only else list(venues.filter(region__isnull=True)),
+        own_url=f"{catalogue_url}?{urlencode({'region': region.pk})}" if region else catalogue_url,
+        catalogue_url=catalogue_url,
+    )

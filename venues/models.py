@@ -265,9 +265,8 @@ class Performance(models.Model):
 
     @property
     def availability(self) -> str:
-        """R16: the public band, never the count: ``available``, ``few_left`` (at most a fifth or 3 left) or
-        ``full``."""
-        left = self.remaining
-        if left <= 0:
-            return "full"
-        return "few_left" if left <= max(3, self.quota // 5) else "available"
+        """R16: the public band, never the count: ``available``, ``few_left`` or ``full``, by the same thresholds as
+        an offer's (``venues.selectors.availability``)."""
+        from .selectors import availability
+
+        return availability(self.quota, self.places_booked)
