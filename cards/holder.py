@@ -6,7 +6,9 @@
   link stops working), an office can withdraw it ("phone lost"), replacing or inactivating the card withdraws it.
 - The **live code** is TOTP-like: HMAC-SHA1(per-card secret, floor(t / 30)) truncated to 6 digits. The mobile card
   shows it as a QR ``KK1:<number>:<code>``; the counter answers whether it is live (this or the previous step) or
-  stale (a screenshot, a wrong clock, another card's code).
+  stale (a screenshot, a wrong clock, another card's code). The phone computes it itself (offline too, for up to
+  ``OFFLINE_LIVE_DAYS`` after its last check), so each activation or handover makes a new secret and a withdrawal
+  drops it: an earlier or lost phone's codes are then stale.
 
 Refusals raise ``DomainError``; a refusal writes nothing except its audit record (``ActivationAttempt``).
 """
@@ -35,6 +37,7 @@ CODE_LENGTH = 8
 LIVE_STEP_SECONDS = 30
 LIVE_DIGITS = 6
 PAYLOAD_PREFIX = "KK1:"
+OFFLINE_LIVE_DAYS = 7  # the mobile card hides its live code after this long without a successful check
 
 # Activation attempts: per address and per card, in fixed windows counted in the shared cache.
 ACTIVATION_WINDOW_SECONDS = 15 * 60
@@ -114,6 +117,33 @@ def activation_code_issue(*, user, card: Card) -> str:
     return code
 
 
+def activation_codes_issue(*, user, cards) -> dict[int, str]:
+    """Printing many cards (the import's batch PDF): a new code for each live personal card, by card id; the others
+    get none. As ``activation_code_issue``, for an office of each card's region; earlier codes stop working. One
+    lock, one update and one insert of events for the whole batch."""
+    cards = list(cards)
+    offices = {region_id: _office_in_region(user, card)
+               for region_id, card in {card.region_id: card for card in cards}.items()}
+    codes: dict[int, str] = {}
+    with transaction.atomic():
+        locked = list(Card.objects.select_for_update().filter(pk__in=[card.pk for card in cards]).order_by("pk"))
+        now = timezone.now()
+        for card in locked:
+            if card.status != Card.Status.ACTIVE or card.reduced_on is not None or card.kind != Card.Kind.PERSONAL:
+                continue
+            code = _new_code()
+            card.activation_code_hash = _code_hash(card.number, code)
+            card.activation_code_issued_at, card.activation_code_used_at = now, None
+            codes[card.pk] = display_code(code)
+        changed = [card for card in locked if card.pk in codes]
+        Card.objects.bulk_update(changed, ["activation_code_hash", "activation_code_issued_at",
+                                           "activation_code_used_at"])
+        CardEvent.objects.bulk_create([
+            CardEvent(card=card, kind=CardEvent.Kind.ACTIVATION_CODE, by=user, office=offices[card.region_id])
+            for card in changed])
+    return codes
+
+
 # --- activation ---------------------------------------------------------------------------------------------
 
 
@@ -183,8 +213,7 @@ def _activate_locked(locked: Card) -> str:
     locked.activation_code_used_at = now
     locked.mobile_token_hash = token_hash(token)
     locked.mobile_link_issued_at, locked.mobile_link_withdrawn_at = now, None
-    if not locked.live_secret:
-        locked.live_secret = secrets.token_hex(20)
+    locked.live_secret = secrets.token_hex(20)  # a new phone, a new secret: an earlier phone's copy goes stale
     locked.save(update_fields=["activation_code_used_at", "mobile_token_hash", "mobile_link_issued_at",
                                "mobile_link_withdrawn_at", "live_secret"])
     CardEvent.objects.create(card=locked, kind=CardEvent.Kind.ACTIVATED)
@@ -201,8 +230,7 @@ def mobile_link_issue(*, user, card: Card) -> str:
         now = timezone.now()
         locked.mobile_token_hash = token_hash(token)
         locked.mobile_link_issued_at, locked.mobile_link_withdrawn_at = now, None
-        if not locked.live_secret:
-            locked.live_secret = secrets.token_hex(20)
+        locked.live_secret = secrets.token_hex(20)  # as in ``_activate_locked``
         locked.save(update_fields=["mobile_token_hash", "mobile_link_issued_at", "mobile_link_withdrawn_at",
                                    "live_secret"])
         CardEvent.objects.create(card=locked, kind=CardEvent.Kind.MOBILE_LINK, by=user, office=office)
@@ -223,8 +251,11 @@ def link_withdraw_locked(card: Card, *, user=None, office: Office | None = None,
     had = bool(card.mobile_token_hash)
     if not ended:
         card.mobile_token_hash = ""
+        # The mobile card computes its live code on the phone (it works offline for up to a week): without the
+        # secret a lost phone's copy shows codes the counter answers "stale".
+        card.live_secret = ""
     card.mobile_link_withdrawn_at = timezone.now()
-    card.save(update_fields=["mobile_token_hash", "mobile_link_withdrawn_at"])
+    card.save(update_fields=["mobile_token_hash", "mobile_link_withdrawn_at", "live_secret"])
     if had:
         CardEvent.objects.create(card=card, kind=CardEvent.Kind.LINK_WITHDRAWN, by=user, office=office)
     return had

@@ -8,7 +8,9 @@ four spaces) of which exactly three are wide. Every card-number symbol is in the
 import datetime
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -89,7 +91,13 @@ def qr_svg(data: str, *, scale: int = 4, title: str = "") -> SafeString:
     return mark_safe(svg)  # noqa: S308 - segno output
 
 
-def card_context(card: Card, *, today: datetime.date | None = None) -> dict:
+def activate_address() -> str:
+    """Where a holder types the number and the activation code, in the active language, as printed (no scheme)."""
+    url = settings.SITE_URL.rstrip("/") + reverse("public:holder_activate")
+    return url.split("://", 1)[-1]
+
+
+def card_context(card: Card, *, today: datetime.date | None = None, activation_code: str | None = None) -> dict:
     day = today or timezone.localdate()
     return {
         "card": card,
@@ -98,30 +106,35 @@ def card_context(card: Card, *, today: datetime.date | None = None) -> dict:
         "venues": venues_for_card(card, day),
         "rules": NationalSettings.current(),
         "today": day,
+        "activation_code": activation_code,
+        "activate_address": activate_address(),
     }
 
 
-def render_card_html(card: Card, *, today: datetime.date | None = None) -> str:
-    """The card and its info sheet in the holder's chosen language (fi/sv/en)."""
+def render_card_html(card: Card, *, today: datetime.date | None = None, activation_code: str | None = None) -> str:
+    """The card and its info sheet in the holder's chosen language (fi/sv/en). ``activation_code``: the fresh code
+    the print issued (``cards.holder.activation_code_issue``; only its hash is stored, so it is printed now or
+    never), under the card number with where to activate."""
     with translation.override(card.language or "fi"):
-        return render_to_string("cards/card_print.html", card_context(card, today=today))
+        return render_to_string("cards/card_print.html",
+                                card_context(card, today=today, activation_code=activation_code))
 
 
-def render_card_pdf(card: Card, *, base_url: str | None = None, today: datetime.date | None = None) -> bytes:
+def render_card_pdf(card: Card, *, base_url: str | None = None, today: datetime.date | None = None,
+                    activation_code: str | None = None) -> bytes:
     from weasyprint import HTML  # heavy import, only when printing
 
-    return HTML(string=render_card_html(card, today=today), base_url=base_url).write_pdf()
+    html = render_card_html(card, today=today, activation_code=activation_code)
+    return HTML(string=html, base_url=base_url).write_pdf()
 
 
 BATCH_COLUMNS, BATCH_ROWS = 2, 5  # ten ID-1 cards (85.6 × 54 mm) on an A4 sheet, cut along the dashed lines
 BATCH_STEP_X, BATCH_STEP_Y = 90.4, 55.5  # mm from one card's corner to the next one's
 
 
-def render_cards_pdf(cards, *, title: str, base_url: str | None = None) -> bytes:
-    """Many cards in one PDF (issue 15, batch print): A4 sheets of ten card-sized cards, each with its number,
-    QR code and Code 39 barcode, in the order given."""
-    from weasyprint import HTML  # heavy import, only when printing
-
+def render_cards_html(cards, *, title: str, codes: dict[int, str] | None = None) -> str:
+    """The batch print's HTML (``render_cards_pdf``)."""
+    codes = codes or {}
     per_page = BATCH_COLUMNS * BATCH_ROWS
     pages: list[list[dict]] = []
     for index, card in enumerate(cards):
@@ -130,9 +143,20 @@ def render_cards_pdf(cards, *, title: str, base_url: str | None = None) -> bytes
         slot = index % per_page
         pages[-1].append({
             "card": card, "qr": qr_svg(card.number, scale=4), "barcode": code39_svg(card.number),
+            "activation_code": codes.get(card.pk),
             # Text, not numbers: the template would write a localized "90,4" that CSS does not read.
             "left": f"{(slot % BATCH_COLUMNS) * BATCH_STEP_X:.1f}",
             "top": f"{(slot // BATCH_COLUMNS) * BATCH_STEP_Y:.1f}",
         })
-    html = render_to_string("cards/card_batch_print.html", {"pages": pages, "title": title})
+    return render_to_string("cards/card_batch_print.html", {"pages": pages, "title": title,
+                                                             "activate_address": activate_address()})
+
+
+def render_cards_pdf(cards, *, title: str, base_url: str | None = None, codes: dict[int, str] | None = None) -> bytes:
+    """Many cards in one PDF (issue 15, batch print): A4 sheets of ten card-sized cards, each with its number,
+    QR code and Code 39 barcode, in the order given; ``codes`` (card id → the fresh activation code the print
+    issued, ``cards.holder.activation_codes_issue``) prints each card's code under its number (issue 14)."""
+    from weasyprint import HTML  # heavy import, only when printing
+
+    html = render_cards_html(cards, title=title, codes=codes)
     return HTML(string=html, base_url=base_url).write_pdf()

@@ -361,10 +361,12 @@ def _print(request, card: Card):
     _require_actor(request.user, card)
     try:
         services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.PRINTED)
+        # Issue 14: only the code's hash is kept, so the print issues a fresh one (earlier codes stop working).
+        code = holder.activation_code_issue(user=request.user, card=card) if card.kind == Card.Kind.PERSONAL else None
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(_card_urls(request.user, card)["detail"])
-    pdf = render_card_pdf(card, base_url=request.build_absolute_uri("/"))
+    pdf = render_card_pdf(card, base_url=request.build_absolute_uri("/"), activation_code=code)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kaikukortti-{card.number}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -533,7 +535,8 @@ def import_job_pdf(request, pk: int):
     order = {card_id: i for i, card_id in enumerate(card_ids)}
     cards = sorted(Card.objects.filter(pk__in=card_ids, office=job.office), key=lambda card: order[card.pk])
     title = _("Kaikukortti import %(job)s, part %(part)s") % {"job": job.pk, "part": part}
-    pdf = render_cards_pdf(cards, title=title, base_url=request.build_absolute_uri("/"))
+    codes = holder.activation_codes_issue(user=request.user, cards=cards)  # issue 14: a fresh code on each card
+    pdf = render_cards_pdf(cards, title=title, base_url=request.build_absolute_uri("/"), codes=codes)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kaikukortti-import-{job.pk}-{part}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -114,8 +114,9 @@ def test_print_returns_a_pdf_with_a_card_page_and_an_a4_page_and_records_it(clie
         # ID-1 85.6 × 54 mm = 242.65 × 153.07 pt; A4 = 595.28 × 841.89 pt.
         sizes = re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)
         assert [(round(float(w)), round(float(h))) for w, h in sizes] == [(243, 153), (595, 842)]
-    assert list(CardEvent.objects.filter(card=card).values_list("kind", "by", "office")) == [
-        (CardEvent.Kind.PRINTED, world.jakaja.pk, world.office.pk)
+    assert list(CardEvent.objects.filter(card=card).order_by("pk").values_list("kind", "by", "office")) == [
+        (CardEvent.Kind.PRINTED, world.jakaja.pk, world.office.pk),
+        (CardEvent.Kind.ACTIVATION_CODE, world.jakaja.pk, world.office.pk),  # issue 14: the print's fresh code
     ]
 
 
