@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from cards import imports, tasks
+from cards import imports, numbers, tasks
 from cards.models import Card, ImportJob
 from kaikukanta.tests.browser import watch_csp
 
@@ -90,4 +90,66 @@ def test_distributor_uploads_checks_confirms_and_prints_an_import(chromium, live
     pdf = page.request.get(page.get_by_role("link", name="Cards PDF, part 1").get_attribute("href"))
     assert (pdf.status, pdf.headers["content-type"], pdf.body()[:5]) == (200, "application/pdf", b"%PDF-")
     assert violations == []
+    context.close()
+
+
+def test_a_worker_prints_a_selection_of_the_office_cards_at_320_px_with_the_keyboard(chromium, live_server, demo):
+    """Point 4: on the card list at a phone's 320 px, the select-all box (shown by its script) ticks every labelled
+    card box, one is cleared with the keyboard, "Print selected cards" (Enter) answers one PDF; no CSP violation,
+    nothing past the right edge, and axe-core finds no critical or serious violation on the list."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 320, "height": 700})
+    context.set_default_timeout(TIMEOUT_MS)
+    violations = watch_csp(context)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill('input[name="login"]', "jakaja-tampere")
+    page.fill('input[name="password"]', settings.DEMO_PASSWORD)
+    page.press('input[name="password"]', "Enter")
+    page.wait_for_url(re.compile(r"/cards/$"))
+
+    boxes = page.locator('input[name="card"]')
+    total = boxes.count()
+    assert total >= 2
+    first = Card.objects.get(pk=int(boxes.first.get_attribute("value")))
+    expect(page.get_by_label(f"Select card {numbers.mask(first.number)}")).to_have_count(1)
+    select_all = page.get_by_label("Select all cards on this page")
+    expect(select_all).to_be_visible()
+    select_all.focus()
+    page.keyboard.press("Space")
+    for index in range(total):
+        expect(boxes.nth(index)).to_be_checked()
+    boxes.first.focus()
+    page.keyboard.press("Space")
+    expect(boxes.first).not_to_be_checked()
+    expect(select_all).not_to_be_checked()
+    button = page.get_by_role("button", name="Print selected cards")
+    for element in (select_all, button, page.get_by_role("button", name=re.compile("Print every card in use"))):
+        box = element.bounding_box()
+        assert 0 <= box["x"] <= box["x"] + box["width"] <= 320, box
+
+    button.focus()
+    with page.expect_response(re.compile(r"/cards/print\.pdf$")) as answer:
+        page.keyboard.press("Enter")
+    response = answer.value
+    assert (response.status, response.headers["content-type"]) == (200, "application/pdf")
+    assert violations == []
+    context.close()
+
+    # axe-core's script needs the CSP bypassed: a context of its own, signed in by a session cookie.
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="jakaja-tampere"))
+    context = chromium.new_context(base_url=live_server.url, locale="fi-FI", bypass_csp=True,
+                                   viewport={"width": 320, "height": 700})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.goto("/cards/")
+    results = Axe().run(page)
+    blocking = [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in results.response["violations"]
+                if v["impact"] in ("critical", "serious")]
+    assert blocking == []
     context.close()
