@@ -137,9 +137,12 @@ def repeat_uses(*, user, venue: Venue, card: Card, day: datetime.date) -> list[U
     return same_day_uses(card_id=card.pk, venue_id=venue.pk, day=day)
 
 
-def holder_uses(card: Card, limit: int = 50) -> list[Use]:
-    """The holder's own uses on the mobile card: counted ones only (not cancelled)."""
-    return list(card.uses.counted().select_related("venue").order_by("-used_on", "-logged_at")[:limit])
+def holder_uses(card: Card, limit: int = 50, since: datetime.date | None = None) -> list[Use]:
+    """The holder's own uses on the mobile card: counted ones only (not cancelled), from ``since`` on."""
+    uses = card.uses.counted()
+    if since is not None:
+        uses = uses.filter(used_on__gte=since)
+    return list(uses.select_related("venue", "venue__municipality").order_by("-used_on", "-logged_at")[:limit])
 
 
 def card_replaced_by(card: Card) -> Card | None:

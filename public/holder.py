@@ -60,13 +60,23 @@ def withdrawn(request):
     return response
 
 
+# The language switch of the holder's page: each language named in itself.
+LANGUAGE_NAMES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
+
+
 def live_context(card) -> dict:
-    """The live code part of the mobile card page (only a card with its secret shows one)."""
+    """The live code part of the mobile card page (only a card with its secret shows one).
+
+    The page gets the card's secret too: the phone computes the code itself every 30 seconds, so the card works
+    offline (for ``OFFLINE_LIVE_DAYS`` after its last check). A screenshot is still worthless, and the secret is new
+    with every activation and gone with a withdrawal (``cards.holder``)."""
     if not card.live_secret:
         return {}
     payload = holder.live_payload(card)
     return {"live_code": payload.rsplit(":", 1)[1], "live_qr": qr_svg(payload, scale=6, title=card.display_number),
-            "live_seconds": holder.seconds_left()}
+            "live_seconds": holder.seconds_left(), "live_secret": card.live_secret,
+            "live_prefix": f"{holder.PAYLOAD_PREFIX}{card.number}:", "live_step": holder.LIVE_STEP_SECONDS,
+            "offline_days": holder.OFFLINE_LIVE_DAYS}
 
 
 @never_cache

@@ -28,7 +28,7 @@ from cards.pdf import code39_svg, qr_svg
 from core import views as core_views
 from regions.models import NationalSettings
 
-from . import contacts, holder
+from . import catalogue, contacts, holder
 
 
 def _mobile_headers(response, *, cache: bool = True):
@@ -49,23 +49,57 @@ def _mobile_card(token: str, *, withdrawn_as_gone: bool = True) -> Card | None:
         raise
 
 
+HOLDER_USES_MONTHS = 24  # the holder's page lists the uses of the last two years
+HOLDER_USES_SHOWN = 500
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last in (day.day, 30, 29, 28):  # 29 February, 31 March… → the month's last day
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _mobile_language(request, card: Card | None) -> str:
+    """The page's language: the holder's choice on the page (``?lang=``), else the card's, else the request's."""
+    chosen = request.GET.get("lang", "")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return card.language if card is not None and card.language else translation.get_language()
+
+
 @never_cache
 @require_GET
 def mobile_card(request, token: str):
-    """Re-reads the card every time: an inactivated card's link shows only 'no longer in use'."""
+    """The holder's page (issue 14, point 4): the card with its live code, validity, children, own uses of the last
+    24 months, where the card works, how to renew, what is stored; fi/sv/en by ``?lang=``. Re-reads the card every
+    time: an inactivated card's link shows only 'no longer in use'."""
     try:
         card = _mobile_card(token, withdrawn_as_gone=False)
     except selectors.MobileLinkWithdrawn:
         return holder.withdrawn(request)  # issue 14: how to get the card on the phone again
-    language = card.language if card is not None and card.language else translation.get_language()
+    language = _mobile_language(request, card)
     with translation.override(language):
         if not card_is_live(card):
             return _mobile_headers(render(request, "public/mobile_gone.html", {"token": token}, status=410),
                                    cache=False)
         today = timezone.localdate()
+        page_url = reverse("cards:mobile", kwargs={"token": token})
         response = render(request, "public/mobile.html", {
-            "card": card, "token": token, "uses": selectors.holder_uses(card), "today": today,
+            "card": card, "token": token, "today": today,
+            "uses": selectors.holder_uses(card, limit=HOLDER_USES_SHOWN,
+                                          since=_months_before(today, HOLDER_USES_MONTHS)),
+            "uses_months": HOLDER_USES_MONTHS,
             "expired": card.is_expired_on(today),
+            "rules": NationalSettings.current(),
+            "where": catalogue.holder_venues(card, today) if card.kind == Card.Kind.PERSONAL else None,
+            "region_url": reverse("public:region", args=[card.region_id]) if card.region_id else "",
+            "page_languages": [(code, name, f"{page_url}?lang={code}") for code, name in holder.LANGUAGE_NAMES],
+            "checked_at": int(timezone.now().timestamp() * 1000),
             "number_qr": qr_svg(card.number, scale=6, title=card.display_number),
             "number_barcode": code39_svg(card.number, title=card.display_number),
             "status_version": _status_version(card),
@@ -87,6 +121,7 @@ def mobile_status(request, token: str):
         return _mobile_headers(JsonResponse({"active": False}, status=410), cache=False)
     return _mobile_headers(JsonResponse({
         "active": True, "valid_until": card.valid_until.isoformat(), "version": _status_version(card),
+        "now": int(timezone.now().timestamp() * 1000),  # the phone's clock may be wrong: its live code corrects by it
     }), cache=False)
 
 
@@ -120,7 +155,8 @@ def service_worker(request):
     path = finders.find("cards/sw.js") or os.path.join(settings.STATIC_ROOT, "cards", "sw.js")
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
-    assets = [static("vendor/pico-2.1.1.min.css"), static("cards/mobile.css"), static("js/mobile-card.js")]
+    assets = [static("vendor/pico-2.1.1.min.css"), static("cards/mobile.css"), static("js/mobile-card.js"),
+              static("js/holder-card.js"), static("vendor/qrcode-generator-2.0.4.js")]
     source = source.replace("/*ASSETS*/[]", json.dumps(assets))
     response = HttpResponse(source, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = reverse("cards:mobile_scope")

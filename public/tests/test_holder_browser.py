@@ -64,7 +64,14 @@ def test_holder_activates_goes_offline_loses_the_phone_and_activates_again(brows
     assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     context.set_offline(True)
     page.reload()
-    assert page.locator(".number").first.inner_text() == card.display_number
+    assert page.locator("#card-number").inner_text() == card.display_number
+    # It says when the card was last checked, and the phone keeps making live codes from the card's secret.
+    checked = page.locator("#last-checked")
+    assert checked.get_attribute("datetime")
+    assert page.locator("p.checked").inner_text().startswith("Viimeksi tarkistettu:")
+    assert page.locator("#live-card").is_visible()
+    assert page.locator("#live-code").inner_text() in {holder.live_code(card),
+                                                       holder.live_code(card, at=time.time() - 30)}
     context.set_offline(False)
 
     # The same code again is refused with the error summary.

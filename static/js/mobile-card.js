@@ -2,7 +2,10 @@
  * - registers the service worker (network-first for this page, cached copy when offline);
  * - stores this page and its assets in the cache right away (the first load is not yet controlled);
  * - re-checks the card's status when the page is shown again and every minute: an inactivated card
- *   replaces the page with "no longer in use" at once and its cached copy is deleted. */
+ *   replaces the page with "no longer in use" at once and its cached copy is deleted;
+ * - shows when the card was last checked (the page's own time when it came from the server, else the last successful
+ *   status check, kept in localStorage), keeps the server's clock offset for the live code and tells holder-card.js
+ *   ("kk:checked"). */
 (function () {
   "use strict";
   var CACHE = "kaikukortti-mobile-v1";
@@ -10,6 +13,33 @@
   if (!root) return;
   var statusUrl = root.dataset.statusUrl;
   var pageUrl = location.href.split("#")[0];
+  var CHECKED = "kk-checked:" + location.pathname;
+  var OFFSET = "kk-clock-offset:" + location.pathname;
+
+  function stored(key) {
+    try { return Number(localStorage.getItem(key) || 0); } catch (e) { return 0; }
+  }
+
+  function store(key, value) {
+    try { localStorage.setItem(key, String(value)); } catch (e) { /* private mode: the page's own time is used */ }
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function showChecked(ms) {
+    root.dataset.checkedAt = String(ms);
+    var el = document.getElementById("last-checked");
+    if (el) {
+      var d = new Date(ms);
+      el.textContent = d.getDate() + "." + (d.getMonth() + 1) + "." + d.getFullYear() + " " + pad(d.getHours()) + ":" +
+        pad(d.getMinutes());
+      el.setAttribute("datetime", d.toISOString());
+    }
+    document.dispatchEvent(new CustomEvent("kk:checked", { detail: ms }));
+  }
+
+  root.dataset.clockOffset = String(stored(OFFSET));
+  showChecked(Math.max(Number(root.dataset.checkedAt || 0), stored(CHECKED)));
 
   function assets() {
     var urls = [pageUrl];
@@ -49,7 +79,12 @@
       if (response.status === 410 || response.status === 404) { showGone(); return null; }
       return response.ok ? response.json() : null;
     }).then(function (data) {
-      if (data && data.active && data.version !== root.dataset.version) location.reload();
+      if (!data || !data.active) return;
+      var now = Date.now();
+      if (data.now) { root.dataset.clockOffset = String(data.now - now); store(OFFSET, data.now - now); }
+      store(CHECKED, now);
+      showChecked(now);
+      if (data.version !== root.dataset.version) location.reload();
     }).catch(function () {
       var note = root.querySelector(".offline-note");
       if (note) note.hidden = false;
