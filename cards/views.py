@@ -156,7 +156,9 @@ def card_print_selection(request):
                                   "or select the cards.") % {"count": count, "max": PRINT_SELECTION_MAX})
         return back
     title = _("Kaikukortti cards (%(count)s)") % {"count": count}
-    pdf = render_cards_pdf(list(cards), title=title, base_url=request.build_absolute_uri("/"))
+    cards = list(cards)
+    codes = holder.activation_codes_issue(user=request.user, cards=cards)  # issue 14: a fresh code on each card
+    pdf = render_cards_pdf(cards, title=title, base_url=request.build_absolute_uri("/"), codes=codes)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kaikukortit-{timezone.localdate():%Y%m%d}.pdf"'
     response["Cache-Control"] = "no-store"

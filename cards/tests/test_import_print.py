@@ -1,6 +1,7 @@
 """Batch print of any selection of the office's cards (issue 15, point 4): boxes on the card list, "Print selected
 cards" and "print every card in use the search finds" (at most PRINT_SELECTION_MAX) make one PDF of card-sized
-cards through ``cards.pdf.render_cards_pdf``; only the cards of the user's own offices, only cards in use."""
+cards through ``cards.pdf.render_cards_pdf``, each with a fresh activation code (issue 14); only the cards of the
+user's own offices, only cards in use."""
 
 import datetime
 import re
@@ -29,7 +30,8 @@ def printed(monkeypatch):
     """The cards and title each render_cards_pdf call got (a small fake PDF is answered)."""
     calls = []
 
-    def fake(cards, *, title, base_url=None):
+    def fake(cards, *, title, base_url=None, codes=None):
+        assert set(codes) == {card.pk for card in cards}  # a fresh activation code for each card (issue 14)
         calls.append(([card.number for card in cards], title))
         return b"%PDF-fake"
 
@@ -97,6 +99,8 @@ def test_the_selected_cards_print_as_one_pdf_in_the_list_order(client, world, ow
                                                                                   b"%PDF-fake")
     assert response["Cache-Control"] == "no-store"
     assert printed == [([cards[0].number, cards[2].number], "Kaikukortti cards (2)")]
+    assert sorted(CardEvent.objects.filter(kind=CardEvent.Kind.ACTIVATION_CODE).values_list("card", flat=True)) == (
+        sorted([cards[0].pk, cards[2].pk]))
     assert client.get(reverse("cards:print_selection")).status_code == 405
 
 
@@ -109,6 +113,7 @@ def test_a_selected_card_of_another_office_answers_404_and_prints_nothing(client
     assert post(client, {"card": [cards[0].pk, 999_999]}).status_code == 404
     assert post(client, {"card": ["x"]}).status_code == 404
     assert printed == []
+    assert CardEvent.objects.count() == 0
 
 
 def test_a_card_not_in_use_an_empty_or_too_large_selection_is_refused_with_a_message(client, world, own_cards,
