@@ -14,6 +14,12 @@ what the statistics count, so every dashboard figure is the same before and afte
 
 The card gets ``reduced_on`` and a "reduced" history event. Nothing is deleted: uses keep
 pointing at the card, and the rollups are unaffected because they never read the cleared fields.
+
+Wellbeing answers (issue 17): the card's earlier answers are deleted and its latest answer is unlinked
+from the card. The latest row already carries the first answer beside the latest one, its year, region
+and home municipality: exactly what the statistics of change count (``reports.welfare``), so they stay
+the same, and nothing left says whose answers they were. (Kept rather than rolled up into a table: the
+statistic is per holder, and a row that cannot be tied to a card is no longer personal data.)
 """
 
 import datetime
@@ -26,7 +32,7 @@ from django.utils import timezone
 
 from regions.models import NationalSettings
 
-from .models import Card, CardEvent
+from .models import Card, CardEvent, WellbeingAnswer
 
 CLEARED = {
     "birth_year": None,
@@ -79,6 +85,12 @@ def _redact_audit_log(card_ids: list[int]) -> None:
             LogEntry.objects.filter(pk=entry.pk).update(changes=changes, serialized_data=data)
 
 
+def _reduce_answers(card_ids: list[int]) -> None:
+    answers = WellbeingAnswer.objects.filter(card_id__in=card_ids)
+    answers.filter(latest=False).delete()
+    answers.update(card=None)
+
+
 def card_reduce(*, card: Card, today: datetime.date | None = None) -> Card:
     """Reduce one card (whatever its dates: the caller decides it is due)."""
     today = today or timezone.localdate()
@@ -89,6 +101,7 @@ def card_reduce(*, card: Card, today: datetime.date | None = None) -> Card:
             CardEvent.objects.create(card_id=card.pk, kind=CardEvent.Kind.REDUCED,
                                      details={"cleared": sorted(CLEARED)})
             _redact_audit_log([card.pk])
+            _reduce_answers([card.pk])
     card.refresh_from_db()
     return card
 
@@ -114,6 +127,7 @@ def retention_apply(*, today: datetime.date | None = None, dry_run: bool = False
                 for pk, _n in reduced
             ])
             _redact_audit_log([pk for pk, _n in reduced])
+            _reduce_answers([pk for pk, _n in reduced])
         result.reduced += len(reduced)
         result.numbers += [number for _pk, number in reduced][: max(0, 1000 - len(result.numbers))]
     return result

@@ -21,7 +21,15 @@ from venues.models import Category, StatGroup, Venue
 from . import charts
 from .aggregates import GROUPS, attributed_to, counted_uses
 from .selectors import Dashboard, Period, participations
-from .suppression import COMPLEMENTARY, SMALL_COUNT_LIMIT, SUPPRESSED, column_lines, row_lines, suppress_table
+from .suppression import (
+    COMPLEMENTARY,
+    SMALL_COUNT_LIMIT,
+    SUPPRESSED,
+    column_lines,
+    is_small,
+    row_lines,
+    suppress_table,
+)
 
 NOTICE = gettext_lazy(
     "Data protection: these are statistics from the Kaikukortti registry, which holds no names, identity "
@@ -79,9 +87,17 @@ def visits(row: dict) -> list[int]:
     return [row["uses"], row["children"], row["uses"] + row["children"]]
 
 
-def _below_region(rows: list[list], columns: range, suppressed: bool, lines=()) -> list[list]:
-    """A table below region level as shown: through ``reports.suppression`` when ``suppressed``."""
-    return suppress_table(rows, columns, lines) if suppressed else rows
+def _below_region(rows: list[list], columns: range, suppressed: bool, lines=(), holders: int | None = None,
+                  derived: tuple[int, ...] = ()) -> list[list]:
+    """A table below region level as shown: through ``reports.suppression`` when ``suppressed``. ``holders``: the
+    column of a row's active cardholders; where they are 1–4, the row's ``derived`` counts (their uses and child
+    tickets) are theirs and hidden as "<5" too (issue 17)."""
+    if not suppressed:
+        return rows
+    if holders is not None:
+        rows = [[1 if c in derived and value and is_small(row[holders]) else value for c, value in enumerate(row)]
+                for row in rows]
+    return suppress_table(rows, columns, lines)
 
 
 def venue_rows(board: Dashboard, *, suppressed: bool) -> list[list]:
@@ -155,7 +171,7 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
           r["registered"], r["taken"], r["holders"], r["uses"], r["children"]] for r in board.municipalities],
         range(2, 7), suppressed,
         column_lines([r["municipality"].region_id if r["municipality"] else None for r in board.municipalities],
-                     range(2, 7)))
+                     range(2, 7)), holders=4, derived=(5, 6))
     municipalities_title = _("By the cardholder's home municipality")
     if top_municipalities and len(municipalities) > top_municipalities:
         municipalities_title = _("By the cardholder's home municipality: the %(shown)s with the most uses of "
@@ -176,7 +192,7 @@ def dashboard_tables(board: Dashboard, *, suppressed: bool, top_venues: int | No
          _("Child tickets")],
         _below_region([[str(r["welfare_area"]), r["registered"], r["taken"], r["holders"], r["uses"], r["children"]]
                        for r in board.welfare_areas], range(1, 6), suppressed,
-                      column_lines([None] * len(board.welfare_areas), range(1, 6))),
+                      column_lines([None] * len(board.welfare_areas), range(1, 6)), holders=3, derived=(4, 5)),
     ))
     if len(board.regions_table) > 1 or board.national:
         tables.append(Table(

@@ -77,7 +77,8 @@ def test_logging_today_counts_uses_children_and_first_uses_in_one_statement(worl
     log(world, hall, d)
 
     writes = [q["sql"] for q in queries.captured_queries if "dailycount" in q["sql"].lower()]
-    assert len(writes) == 1 and writes[0].startswith("INSERT")
+    assert len(writes) == 1
+    assert writes[0].startswith("INSERT")
     assert totals() == {"uses": 5, "children": 5, "new_month": 4, "new_quarter": 4, "new_year": 4, "taken": 4}
     venue_side = DailyCount.objects.filter(side=DailyCount.Side.VENUE)
     assert sorted(venue_side.values_list("venue", "uses", "children")) == sorted(
@@ -99,7 +100,9 @@ def test_late_entries_cancellations_and_replays_keep_the_counts_equal_to_a_recou
     assert_equal_to_recount()
     # Another, earlier in June: it takes over June's and the year's first use from the later June entry.
     log(world, popup, a, day=datetime.date(2025, 6, 3))
-    assert totals()["taken"] == 1 and totals()["new_year"] == 1 and totals()["new_month"] == 2
+    assert totals()["taken"] == 1
+    assert totals()["new_year"] == 1
+    assert totals()["new_month"] == 2
     assert_equal_to_recount()
     # Two uses of b on the same day, the first cancelled: the second becomes its first use.
     b1 = log(world, museum, b, children=3)
@@ -115,7 +118,8 @@ def test_late_entries_cancellations_and_replays_keep_the_counts_equal_to_a_recou
     assert_equal_to_recount()
     cancel(world, first)
     assert totals(day_from=TODAY)["uses"] == 0
-    assert totals()["taken"] == 1 and Use.objects.get(pk=june.pk).cancelled_at is None
+    assert totals()["taken"] == 1
+    assert Use.objects.get(pk=june.pk).cancelled_at is None
     assert_equal_to_recount()
     # A replay (same idempotency key) logs nothing and counts nothing; a repeated cancellation neither.
     keyed = log(world, museum, c, children=1, idempotency_key="k-1")

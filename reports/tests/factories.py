@@ -35,8 +35,8 @@ def card(net: dict, office_index: int = 0, community: bool = False, office=None,
     office = office or net["offices"][office_index]
     if community:
         return CommunityCardFactory(office=office, region=office.region, **kwargs)
-    return CardFactory(office=office, region=office.region, home_municipality=net["munis"][office.region_id],
-                       **kwargs)
+    kwargs.setdefault("home_municipality", net["munis"][office.region_id])
+    return CardFactory(office=office, region=office.region, **kwargs)
 
 
 def use(card, venue, used_on: datetime.date, children: int = 0, course: bool = False, **kwargs):
