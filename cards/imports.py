@@ -156,11 +156,16 @@ def _first_sheet_path(book: zipfile.ZipFile) -> str:
     its relationship; ``xl/worksheets/sheet1.xml`` when the workbook does not say."""
     from xml.etree import ElementTree
 
+    def small(name: str) -> bytes:  # a few kB in any real workbook; never a part inflated to fill the memory
+        if book.getinfo(name).file_size > 4 * 1024 * 1024:
+            raise KeyError(name)
+        return book.read(name)
+
     try:
-        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+        workbook = ElementTree.fromstring(small("xl/workbook.xml"))
         sheet = workbook.find(f"{{{_SHEET_MAIN}}}sheets/{{{_SHEET_MAIN}}}sheet")
         rel_id = sheet.get(f"{{{_OFFICE_REL}}}id") if sheet is not None else None
-        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        rels = ElementTree.fromstring(small("xl/_rels/workbook.xml.rels"))
         for rel in rels.iter(f"{{{_PACKAGE_REL}}}Relationship"):
             if rel.get("Id") == rel_id:
                 target = rel.get("Target", "")

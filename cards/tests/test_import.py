@@ -367,6 +367,24 @@ def test_an_xlsx_at_the_row_limit_passes_the_prescan_even_without_its_size(world
     assert (job.status, job.rows_read, job.rows_valid, no_full_parse) == ("validated", 10, 10, [True])
 
 
+def test_the_prescan_finds_the_first_sheet_through_the_workbook_relationships(monkeypatch):
+    """A workbook whose first sheet is not at xl/worksheets/sheet1.xml (another writer's names) is measured too."""
+    source, target = zipfile.ZipFile(io.BytesIO(strip_dimension(
+        xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 30)).read())), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename).replace(b"worksheets/sheet1.xml", b"worksheets/kortit.xml")
+            out.writestr(info.filename.replace("worksheets/sheet1.xml", "worksheets/kortit.xml"), data)
+    assert "xl/worksheets/sheet1.xml" not in zipfile.ZipFile(target).namelist()
+    assert openpyxl.load_workbook(target, read_only=True).worksheets[0].title  # still a workbook openpyxl reads
+
+    imports.xlsx_prescan(target, 30)
+    with pytest.raises(imports.DomainError) as refused:
+        imports.xlsx_prescan(target, 29)
+
+    assert (refused.value.code, target.tell()) == ("import_too_many_rows", 0)
+
+
 def test_a_file_named_xlsx_that_is_no_zip_is_unreadable(world, upload, no_full_parse):
     job = upload(SimpleUploadedFile("kortit.xlsx", b"birth_year,municipality\n1980,837\n", content_type=XLSX))
 
