@@ -3,7 +3,8 @@
 1. ``job_create`` stores the upload through the ``private`` storage of ``STORAGES`` (shared by web and worker
    nodes; never served under /media/) and records an ``ImportJob``; the view queues
    ``cards.tasks.import_validate_task`` on commit.
-2. ``job_validate`` reads the file streaming (CSV row by row, XLSX with openpyxl ``read_only``), stops as soon as
+2. ``job_validate`` reads the file streaming (CSV row by row, XLSX with openpyxl ``read_only`` after a pre-scan of
+   the zip that refuses a sheet of more than ``MAX_ROWS`` rows before openpyxl parses anything), stops as soon as
    it has read more than ``MAX_ROWS`` rows, checks every row with the card rules (the column widgets of
    ``cards.resources`` and ``services.card_issue_holder_check``: R1, R2) and records progress every
    ``PROGRESS_EVERY`` rows. The valid rows go compactly to a JSON-lines file in the storage.
@@ -12,6 +13,7 @@
    The job's row is locked and marked done in the same transaction, the file's hash is unique per office among
    finished imports, and generated numbers are derived from the job and the line: the same file twice, or the
    same job delivered twice, creates nothing the second time.
+4. ``job_sweep`` (beat, every 15 minutes) marks failed a job whose worker was lost in the middle of a step.
 """
 
 import codecs
