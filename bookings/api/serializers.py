@@ -1,5 +1,6 @@
 """Performance and booking serializers. They shape JSON only: every rule is in ``bookings.services``."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.models import Booking
@@ -9,7 +10,17 @@ from core.api.common import ID_FIELD, RefSerializer, StrictSerializer
 from venues.models import Performance
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "19:00"})
+class LocalTimeField(serializers.TimeField):
+    """A local wall-clock time (Europe/Helsinki), ``HH:MM``: JSON Schema's ``time`` format needs a UTC offset, which a
+    performance's time has not."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+
+
 class PerformanceSerializer(serializers.ModelSerializer):
+    time = LocalTimeField(read_only=True)
     venue = RefSerializer(source="offer.venue", read_only=True)
     offer_title = serializers.CharField(source="offer.title", read_only=True)
     remaining = serializers.IntegerField(read_only=True, help_text="Kaikukortti places not yet booked.")
@@ -28,7 +39,7 @@ class PerformanceSerializer(serializers.ModelSerializer):
 class PerformanceCreateSerializer(StrictSerializer):
     offer = serializers.IntegerField(**ID_FIELD, help_text="An offer of a venue you are staff of.")
     date = serializers.DateField(help_text="Within the offer's period, today or later.")
-    time = serializers.TimeField()
+    time = LocalTimeField(help_text="Local time, HH:MM.")
     quota = serializers.IntegerField(min_value=1, max_value=100000, help_text="Kaikukortti places.")
 
 

@@ -27,7 +27,7 @@ BOOK_CODES = (
 )
 PERFORMANCE_EXAMPLE = {
     "id": 7, "offer": 3, "offer_title": "Pikku Myy", "venue": {"id": 2, "name": "Tampereen Teatteri"},
-    "date": "2026-11-27", "time": "19:00:00", "quota": 10, "places_booked": 3, "remaining": 7,
+    "date": "2026-11-27", "time": "19:00", "quota": 10, "places_booked": 3, "remaining": 7,
     "availability": "available",
 }
 BOOKING_EXAMPLE = {
@@ -154,7 +154,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         "booking again answers 200 with it.",
         request=None,
         responses={200: BookingSerializer, **errors(e400=("performance_past",), e403=("key_scope_missing",),
-                                                    e404=("not_found",), e409=("booking_not_open",))},
+                                                    e404=("not_found",), e409=("booking_not_open",),
+                                                    e413=("payload_too_large",))},
     )
     @action(detail=True, methods=["post"], url_path="cancel", filterset_class=None)
     def cancel(self, request, pk=None):
@@ -169,7 +170,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         responses={200: BookingSerializer, **errors(
             e400=("card_expired", "card_inactive", "card_not_valid_in_region", "venue_inactive", "used_on_in_future",
                   "late_entry_window_passed", "too_many_children", "group_size_invalid"),
-            e403=("key_scope_missing",), e404=("not_found",), e409=("booking_not_open",))},
+            e403=("key_scope_missing",), e404=("not_found",), e409=("booking_not_open",),
+            e413=("payload_too_large",))},
     )
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in", filterset_class=None)
     def check_in(self, request, pk=None):

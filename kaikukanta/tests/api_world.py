@@ -5,12 +5,14 @@ one office and one venue. ``use_x`` is a card of region A used at region B's ven
 use), so it is visible on both sides.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from bookings.models import Booking
 from cards.tests.factories import CardFactory, UseFactory
 from distributors.tests.factories import OfficeFactory, OfficeMembershipFactory
 from regions.tests.factories import (
@@ -20,7 +22,7 @@ from regions.tests.factories import (
     RegionFactory,
     UserFactory,
 )
-from venues.models import Category
+from venues.models import Category, Performance
 from venues.tests.factories import OfferFactory, VenueFactory, VenueMembershipFactory
 
 ROLES = ["coordinator", "contact_a", "distributor_a", "venue_a", "distributor_b", "venue_b", "nobody"]
@@ -73,6 +75,13 @@ def build_world() -> World:
     o["use_a"] = UseFactory(card=o["card_a"], venue=o["venue_a"], used_on=today)
     o["use_b"] = UseFactory(card=o["card_b"], venue=o["venue_b"], used_on=today)
     o["use_x"] = UseFactory(card=o["card_a"], venue=o["venue_b"], used_on=today)
+    # Issue 16: a performance per venue, with one booking each (the contract run books, cancels and checks in).
+    o["performance_a"] = Performance.objects.create(offer=o["offer_a"], date=today + datetime.timedelta(days=3),
+                                                    time=datetime.time(19), quota=10, places_booked=1)
+    o["performance_b"] = Performance.objects.create(offer=o["offer_b"], date=today, time=datetime.time(19), quota=10,
+                                                    places_booked=1)
+    o["booking_a"] = Booking.objects.create(performance=o["performance_a"], card=o["card_a2"], places=1)
+    o["booking_b"] = Booking.objects.create(performance=o["performance_b"], card=o["card_b"], places=1)
 
     u = w.users
     u["coordinator"] = CoordinatorFactory(user=_user("kaikukeskus")).user

@@ -54,6 +54,8 @@ def _real_values(world) -> dict:
         "venues": [world.venue_a.pk, world.venue_b.pk],
         "offers": [world.offer_a.pk, world.offer_b.pk],
         "uses": [world.use_a.pk, world.use_b.pk, world.use_x.pk],
+        "performances": [world.performance_a.pk, world.performance_b.pk],
+        "bookings": [world.booking_a.pk, world.booking_b.pk],
         "cards": [world.card_a.number, world.card_a2.number, world.card_b.number],
     }
 
@@ -83,7 +85,8 @@ def _swap_in_real_objects(world):
         if isinstance(case.query, dict) and "venue" in case.query:
             case.query["venue"] = _pick(real["venues"], seed)
         if isinstance(case.body, dict):
-            for field, key in (("venue", "venues"), ("office", "offices"), ("card_number", "cards")):
+            for field, key in (("venue", "venues"), ("office", "offices"), ("card_number", "cards"),
+                               ("performance", "performances"), ("offer", "offers")):
                 if field in case.body:
                     case.body[field] = _pick(real[key], seed)
             if "home_municipality" in case.body:
@@ -130,6 +133,9 @@ OPERATIONS = [
     ("POST", "/api/v1/cards/{number}/renew/"), ("POST", "/api/v1/cards/{number}/replace/"),
     ("GET", "/api/v1/uses/"), ("POST", "/api/v1/uses/"), ("GET", "/api/v1/uses/{id}/"),
     ("POST", "/api/v1/uses/{id}/cancel/"),
+    ("GET", "/api/v1/performances/"), ("POST", "/api/v1/performances/"), ("GET", "/api/v1/performances/{id}/"),
+    ("GET", "/api/v1/bookings/"), ("POST", "/api/v1/bookings/"), ("GET", "/api/v1/bookings/{id}/"),
+    ("POST", "/api/v1/bookings/{id}/cancel/"), ("POST", "/api/v1/bookings/{id}/check-in/"),
     ("GET", "/api/v1/stats/summary/"),
     ("POST", "/api/v1/holder/activate/"),
 ]

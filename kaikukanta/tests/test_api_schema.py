@@ -25,6 +25,10 @@ DESIGN_OPERATIONS = {
     ("get", "/api/v1/offers/"), ("get", "/api/v1/offers/{id}/"),
     ("get", "/api/v1/cards/"),
     ("get", "/api/v1/uses/"), ("get", "/api/v1/uses/{id}/"),
+    # Issue 16: performances and bookings ahead.
+    ("get", "/api/v1/performances/"), ("get", "/api/v1/performances/{id}/"), ("post", "/api/v1/performances/"),
+    ("get", "/api/v1/bookings/"), ("get", "/api/v1/bookings/{id}/"), ("post", "/api/v1/bookings/"),
+    ("post", "/api/v1/bookings/{id}/cancel/"), ("post", "/api/v1/bookings/{id}/check-in/"),
 }
 
 
