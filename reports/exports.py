@@ -405,3 +405,43 @@ def uses_xlsx(region_ids, period: Period, out, progress: Callable[[int], None] |
         xlsx_append(workbook.create_sheet(str(_("Uses"))), header)
     workbook.save(out)
     return count
+
+
+# --- the municipal welfare report (issue 17, point 3) -------------------------------------------------------------
+
+
+def welfare_report_xlsx(report) -> bytes:
+    """``reports.welfare.WelfareReport`` as a workbook: an information sheet, then one sheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    info = workbook.active
+    used: set[str] = set()
+    info.title = _sheet_title(str(_("Information")), used)
+    for row in [[report.title], [_("Year"), report.year], [_("Created"),
+                                                           timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+                [str(NOTICE)]]:
+        xlsx_append(info, row)
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 40
+    for table in report.tables:
+        sheet = workbook.create_sheet(_sheet_title(table.title, used))
+        xlsx_append(sheet, [table.title])
+        sheet["A1"].font = Font(bold=True)
+        xlsx_append(sheet, table.headers)
+        for row in table.rows:
+            xlsx_append(sheet, row)
+        sheet.column_dimensions["A"].width = 40
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def welfare_report_pdf(report) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("reports/pdf/welfare_report.html", {
+        "report": report, "notice": NOTICE, "created": timezone.localtime(),
+    })
+    return HTML(string=html).write_pdf()

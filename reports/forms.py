@@ -33,17 +33,26 @@ PERIOD_CHOICES = [
 ]
 
 
-class DashboardFilterForm(forms.Form):
-    """Year, part of the year and region. Read from the query string; bad input falls back to defaults."""
+ALL_YEARS = "all"
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+def _year(value: str) -> int | str:
+    return ALL_YEARS if value == ALL_YEARS else int(value)
+
+
+class DashboardFilterForm(forms.Form):
+    """Year (or all years, issue 17), part of the year and region. Read from the query string; bad input falls
+    back to defaults."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=_year)
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, required=False)
 
     def __init__(self, data=None, *, regions, all_label, **kwargs):
         super().__init__(data, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["year"].choices = [(year, str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)]
+        self.fields["year"].choices = [(ALL_YEARS, _("All years")),
+                                       *[(year, str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)]]
         self.fields["year"].initial = this_year
         self.fields["region"].queryset = regions
         self.fields["region"].empty_label = all_label
@@ -63,6 +72,8 @@ class DashboardFilterForm(forms.Form):
     def period_value(self) -> Period:
         values = self.cleaned()
         code = values["period"]
+        if values["year"] == ALL_YEARS:  # cumulative since the first use, to the end of this month
+            return Period.from_dates(None, timezone.localdate())
         if code.startswith("q"):
             return Period.for_year(values["year"], quarter=int(code[1:]))
         if code.startswith("m"):
@@ -148,3 +159,27 @@ class UnusualUsesForm(AccessibleErrorsMixin, forms.Form):
 
     def chosen_region(self):
         return self._valid("region")
+
+
+class WelfareReportForm(forms.Form):
+    """Issue 17: the municipal welfare report of one municipality or welfare area of the caller's regions."""
+
+    place = forms.ChoiceField(label=_("Municipality or welfare area"))
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    format = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")])
+
+    def __init__(self, data=None, *, municipalities, areas, **kwargs):
+        super().__init__(data, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(year, str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)]
+        self.fields["year"].initial = this_year - 1
+        self.fields["place"].choices = [
+            (_("Municipalities"), [(f"m{m.pk}", str(m)) for m in municipalities]),
+            (_("Welfare areas"), [(f"a{a.pk}", str(a)) for a in areas]),
+        ]
+
+    def place_value(self) -> tuple[int | None, int | None]:
+        """(municipality id, welfare area id), one of them set."""
+        value = self.cleaned_data["place"]
+        pk = int(value[1:])
+        return (pk, None) if value.startswith("m") else (None, pk)

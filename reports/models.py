@@ -321,6 +321,7 @@ class ReportFile(models.Model):
         DASHBOARD = "dashboard", _("dashboard figures")
         MONTHLY_REGIONAL = "monthly_regional", _("monthly regional report")
         ANNUAL_NATIONAL = "annual_national", _("annual national report")
+        WELFARE = "welfare", _("municipal welfare report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -43,9 +43,9 @@ from cards import counts
 from cards.models import Card, Use
 from core.errors import DomainError
 from core.scopes import scope_for
-from regions.models import Region, RegionMembership
+from regions.models import Municipality, Region, RegionMembership, WelfareArea
 
-from . import exports
+from . import exports, welfare
 from .aggregates import ATTRIBUTED_REGION, CROSS_REGION, counted_uses, month_bit_of, month_end, next_month
 from .models import (
     QUEUED_TOO_LONG,
@@ -420,6 +420,8 @@ def report_file_generate(*, report_file_id: int) -> ReportFile:
         with translation.override(report.params.get("language") or settings.LANGUAGE_CODE):
             if report.kind == ReportFile.Kind.USES:
                 _generate_uses(report, region_ids, period)
+            elif report.kind == ReportFile.Kind.WELFARE:
+                _generate_welfare(report, region_ids, period)
             else:
                 board = dashboard_for(region_ids, period)
                 ReportFile.objects.filter(pk=report.pk).update(total=1)
@@ -436,6 +438,99 @@ def report_file_generate(*, report_file_id: int) -> ReportFile:
         raise
     report.refresh_from_db()
     return report
+
+
+def _generate_welfare(report: ReportFile, region_ids, period: Period) -> None:
+    municipality = Municipality.objects.filter(pk=report.params.get("municipality")).first()
+    area = WelfareArea.objects.filter(pk=report.params.get("area")).first()
+    data = welfare.welfare_report(region_ids, period.end.year, municipality=municipality, area=area)
+    ReportFile.objects.filter(pk=report.pk).update(total=1)
+    content = exports.welfare_report_pdf(data) if report.format == ExportRecord.Format.PDF else \
+        exports.welfare_report_xlsx(data)
+    _save_file(report, _file_name(report, f"welfare-{period.end.year}"), ContentFile(content))
+
+
+def welfare_report_request(*, user, year: int, fmt: str, municipality: Municipality | None = None,
+                           area: WelfareArea | None = None, region: Region | None = None) -> ReportFile:
+    """Issue 17: a municipal welfare report (one municipality or welfare area, one year) asked for from the
+    dashboard; figures of the caller's regions (or ``region``). The caller queues the file on commit."""
+    if fmt not in (ExportRecord.Format.PDF, ExportRecord.Format.XLSX) or (municipality is None) == (area is None):
+        raise DomainError("choice_invalid")
+    region_ids = scoped_region_ids(user, region)
+    if region_ids is not None:
+        places = Municipality.objects.filter(region_id__in=region_ids)
+        if (municipality is not None and not places.filter(pk=municipality.pk).exists()) or (
+                area is not None and not places.filter(welfare_area=area).exists()):
+            raise DomainError("not_allowed")
+    params = {**Period.for_year(year).key, "region_ids": region_ids,
+              "municipality": municipality.pk if municipality else None, "area": area.pk if area else None}
+    report = ReportFile.objects.create(kind=ReportFile.Kind.WELFARE, format=fmt, requested_by=user, region=region,
+                                       params=params, period_key=_welfare_key(year, municipality, area))
+    export_record(user=user, what="request:welfare", fmt=fmt, region_ids=region_ids,
+                  params={**params, "file": report.pk})
+    return report
+
+
+def _welfare_key(year: int, municipality, area) -> str:
+    return f"{year}:m{municipality.pk}" if municipality is not None else f"{year}:a{area.pk}"
+
+
+def annual_welfare_reports(*, region_id: int, year: int) -> list[ReportFile]:
+    """January (beat): last year's welfare report (PDF + XLSX) of every municipality of the region and of every
+    welfare area they belong to, then one e-mail with the links to the region's contacts. Safe to run twice: the
+    files are made once per place and year, and the contacts are told once."""
+    region = Region.objects.get(pk=region_id)
+    municipalities = list(Municipality.objects.filter(region=region).order_by("name_fi"))
+    areas = list(WelfareArea.objects.filter(municipalities__in=municipalities).distinct().order_by("name_fi"))
+    period = Period.for_year(year)
+    files = []
+    for place in [*municipalities, *areas]:
+        municipality = place if isinstance(place, Municipality) else None
+        area = place if isinstance(place, WelfareArea) else None
+        for fmt in (ExportRecord.Format.PDF, ExportRecord.Format.XLSX):
+            report, _created = ReportFile.objects.get_or_create(
+                kind=ReportFile.Kind.WELFARE, format=fmt, region=region,
+                period_key=_welfare_key(year, municipality, area),
+                defaults={"params": {**period.key, "region_ids": [region.pk],
+                                     "municipality": municipality.pk if municipality else None,
+                                     "area": area.pk if area else None}},
+            )
+            files.append(report_file_generate(report_file_id=report.pk))
+    with transaction.atomic():
+        pending = list(ReportFile.objects.select_for_update().filter(pk__in=[f.pk for f in files],
+                                                                     notified_at__isnull=True))
+        if pending:
+            _notify_welfare(region, files, year)
+            ReportFile.objects.filter(pk__in=[f.pk for f in pending]).update(notified_at=timezone.now())
+    return files
+
+
+def _notify_welfare(region: Region, files: list[ReportFile], year: int) -> int:
+    messages = []
+    base = settings.SITE_URL.rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {}
+        for f in files:
+            if f.params.get("municipality"):
+                names[f.pk] = str(Municipality.objects.get(pk=f.params["municipality"]).name_fi)
+            else:
+                names[f.pk] = str(WelfareArea.objects.get(pk=f.params["area"]))
+        links = [(f"{names[f.pk]} ({f.get_format_display()})", base + reverse("reports:file_detail", args=[f.pk]))
+                 for f in files]
+        subject = gettext("Kaikukortti welfare reports %(year)s: %(region)s") % {"year": year, "region": region.name}
+        body = render_to_string("reports/email/welfare_report.txt", {"region": region, "year": year, "links": links})
+    for contact in _region_contacts(region):
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [contact.email]))
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def welfare_reports_due(*, today: datetime.date | None = None) -> list[tuple[int, int]]:
+    """(region id, last year) for every region active at some time last year."""
+    year = (today or timezone.localdate()).year - 1
+    regions = Region.objects.active_between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    return [(pk, year) for pk in regions.order_by("pk").values_list("pk", flat=True)]
 
 
 def _generate_uses(report: ReportFile, region_ids, period: Period) -> None:

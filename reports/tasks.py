@@ -102,3 +102,19 @@ def report_file_sweep_task() -> int:
     with transaction.atomic():
         result = report_file_sweep()
     return len(result.files) + len(result.monthly) + len(result.rollups) + result.failed
+
+
+# Issue 17: the municipal welfare reports, every January (beat, migration 0010), with the monthly reports' limits.
+@shared_task(**{**limits("reports.regional_monthly_report"), "name": "reports.annual_welfare_report"})
+def annual_welfare_report_task(region_id: int, year: int) -> list[int]:
+    return [f.pk for f in services.annual_welfare_reports(region_id=region_id, year=year)]
+
+
+@shared_task(**{**limits("reports.monthly_regional_reports"), "name": "reports.annual_welfare_reports"})
+def annual_welfare_reports_task(today: str | None = None) -> int:
+    """January (beat): one task per region active last year, queued on commit."""
+    day = datetime.date.fromisoformat(today) if today else None
+    queued = services.welfare_reports_due(today=day)
+    for region_id, year in queued:
+        transaction.on_commit(lambda r=region_id, y=year: annual_welfare_report_task.delay(r, y))
+    return len(queued)

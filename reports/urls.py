@@ -19,5 +19,7 @@ urlpatterns = [
     path("refresh/", views.rollup_refresh, name="rollup_refresh"),
     path("audit/", views.audit_trail, name="audit"),
     path("unusual/", views.unusual, name="unusual"),
+    path("welfare/", views.welfare_page, name="welfare"),
+    path("welfare/report/", views.welfare_report_request, name="welfare_report"),
     path("audit/export.csv", views.audit_csv, name="audit_csv"),
 ]

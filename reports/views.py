@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
 from core.scopes import scope_for
+from regions.models import Municipality, WelfareArea
 
-from . import audit, exports, services, tasks
-from .forms import DashboardFilterForm, FileRequestForm, UnusualUsesForm
+from . import audit, exports, services, tasks, welfare
+from .forms import DashboardFilterForm, FileRequestForm, UnusualUsesForm, WelfareReportForm
 from .models import QUEUED_TOO_LONG, ReportFile, RollupRun
 from .selectors import (
     Period,
@@ -89,7 +90,67 @@ def _dashboard_view(request, *, national: bool):
         "file_form": FileRequestForm(),
         "last_run": board.freshness.last_run,
         "live_seconds": settings.REPORTS_LIVE_SECONDS,
+        # Issue 17: every year against the one before (all years), else the period against a year earlier.
+        "yoy": welfare.years_table(board.region_ids) if board.period.start is None
+        else welfare.comparison_table(board.region_ids, board.period, board.summary),
+        "welfare_url": reverse("reports:welfare") + f"?{query}",
+        "welfare_form": _welfare_form(request, board.region_ids),
     })
+
+
+def _welfare_form(request, region_ids, data=None) -> WelfareReportForm:
+    municipalities = Municipality.objects.filter(region__isnull=False)
+    if region_ids is not None:
+        municipalities = municipalities.filter(region_id__in=region_ids)
+    areas = WelfareArea.objects.filter(municipalities__in=municipalities).distinct()
+    return WelfareReportForm(data, municipalities=municipalities.order_by("name_fi"), areas=areas.order_by("name_fi"))
+
+
+@login_required
+@require_GET
+def welfare_page(request):
+    """Issue 17: wellbeing change, who the card reaches and reach per 1,000 inhabitants for the dashboard's filters,
+    and the municipal welfare reports."""
+    national = scope_for(request.user).national
+    _require(request, national=national)
+    form = _filters(request, national=national)
+    board = _board(request, form)
+    year = board.period.end.year
+    return render(request, "reports/welfare.html", {
+        "national": national, "form": form, "board": board, "title": exports.report_title(board),
+        "period_label": exports.period_label(board.period), "year": year,
+        "wellbeing": welfare.wellbeing_tables(board.region_ids, year),
+        "who": welfare.who_tables(board.region_ids, board.period),
+        "reach": welfare.reach_tables(board),
+        "welfare_form": _welfare_form(request, board.region_ids),
+        "dashboard_url": reverse("reports:national" if national else "reports:regional")
+        + f"?{urlencode(form.query_params())}",
+    })
+
+
+@login_required
+@require_POST
+def welfare_report_request(request):
+    """Queue one municipal welfare report (PDF or XLSX) in the background; its page shows the progress."""
+    scope = scope_for(request.user)
+    _require(request, national=scope.national)
+    form = _welfare_form(request, None if scope.national else sorted(scope.region_ids), request.POST)
+    back = reverse("reports:welfare")
+    if not form.is_valid():
+        messages.error(request, _("Choose the municipality or welfare area, the year and the format."))
+        return redirect(back)
+    municipality_id, area_id = form.place_value()
+    try:
+        report = services.welfare_report_request(
+            user=request.user, year=form.cleaned_data["year"], fmt=form.cleaned_data["format"],
+            municipality=Municipality.objects.filter(pk=municipality_id).first(),
+            area=WelfareArea.objects.filter(pk=area_id).first(),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    transaction.on_commit(lambda: tasks.report_file_generate_task.delay(report.pk))
+    return redirect("reports:file_detail", report.pk)
 
 
 @login_required

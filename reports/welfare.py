@@ -28,12 +28,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cards.models import Card, WellbeingAnswer
 from regions.models import Municipality, Region, WelfareArea
 
-from .selectors import Dashboard, Period, _in_regions, summary_for
+from .models import CardYearly, HolderCounts, UseMonthly
+from .selectors import Dashboard, Period, _in_regions, _rollup_cutoff, live_delta, summary_for
 from .suppression import COMPLEMENTARY, SUPPRESSED, column_lines, is_small, row_lines, suppress_table
 
 AGE_GROUPS = [(16, 29), (30, 44), (45, 64), (65, 74), (75, None)]
@@ -64,15 +67,19 @@ def wellbeing_rows(region_ids, year: int) -> dict:
         latest=True, first_value__isnull=False,
         answered_on__gte=datetime.date(year, 1, 1), answered_on__lte=datetime.date(year, 12, 31))
     rows = _in_regions(rows, region_ids)
-    grouped = rows.values("region_id", "home_municipality__welfare_area_id").annotate(
+    grouped = rows.values("region_id", "home_municipality_id", "home_municipality__welfare_area_id").annotate(
         holders=Count("id"), better=Count("id", filter=Q(value__gt=F("first_value"))),
         same=Count("id", filter=Q(value=F("first_value"))), worse=Count("id", filter=Q(value__lt=F("first_value"))),
         change=Sum(F("value") - F("first_value")),
     )
-    out = {"regions": {}, "areas": {}, "total": dict.fromkeys(("holders", "better", "same", "worse", "change"), 0)}
+    grouped = grouped.values("region_id", "home_municipality_id", "home_municipality__welfare_area_id", "holders",
+                             "better", "same", "worse", "change")
+    out = {"regions": {}, "areas": {}, "municipalities": {},
+           "total": dict.fromkeys(("holders", "better", "same", "worse", "change"), 0)}
     for row in grouped:
         for target in (out["regions"].setdefault(row["region_id"], {}),
-                       out["areas"].setdefault(row["home_municipality__welfare_area_id"], {}), out["total"]):
+                       out["areas"].setdefault(row["home_municipality__welfare_area_id"], {}),
+                       out["municipalities"].setdefault(row["home_municipality_id"], {}), out["total"]):
             for name in ("holders", "better", "same", "worse", "change"):
                 target[name] = (target.get(name) or 0) + (row[name] or 0)
     return out
@@ -245,7 +252,222 @@ def previous_period(period: Period) -> Period | None:
     return Period(back(period.start), end)
 
 
-def year_rows(region_ids, first_year: int, last_year: int) -> list[dict]:
-    """The key figures of every year from ``first_year`` to ``last_year`` (whole years: the yearly rollups)."""
-    return [{"year": year, **summary_for(region_ids, Period.for_year(year))} for year in
-            range(first_year, last_year + 1)]
+def year_rows(region_ids, today: datetime.date | None = None) -> list[dict]:
+    """The key figures of every calendar year from the first with figures to this one (this one so far), each as
+    ``summary_for`` gives it for that whole year; in three grouped reads of the yearly rollups plus this year's
+    live part, not one dashboard per year."""
+    today = today or timezone.localdate()
+    cutoff = _rollup_cutoff()
+    if cutoff is None:  # nothing rolled up yet: every figure is live anyway
+        first = min((r.active_from.year for r in _in_regions(Region.objects.all(), region_ids, "pk")),
+                    default=today.year)
+        return [_year_row(year, summary_for(region_ids, Period.for_year(year)))
+                for year in range(min(first, today.year), today.year + 1)]
+    rows: dict[int, dict] = {}
+
+    def add(year: int, **values) -> None:
+        row = rows.setdefault(year, dict.fromkeys(YOY_FIGURES, 0))
+        for name, value in values.items():
+            row[name] += value or 0
+
+    uses = _in_regions(UseMonthly.objects.order_by(), region_ids).values(y=ExtractYear("month")).annotate(
+        u=Sum("uses"), c=Sum("children"), k=Sum("uses", filter=Q(card_kind=Card.Kind.COMMUNITY)),
+        x=Sum("uses", filter=Q(cross_region=True)))
+    for row in uses:
+        add(row["y"], uses_total=row["u"], uses_children=row["c"], community_card_uses=row["k"],
+            cross_region_uses=row["x"])
+    for row in _in_regions(CardYearly.objects.order_by(), region_ids).values("year").annotate(n=Sum("registered")):
+        add(row["year"], cards_registered=row["n"])
+    for row in _in_regions(HolderCounts.objects.order_by(), region_ids).values("year").annotate(n=Sum("to12")):
+        add(row["year"], active_cardholders=row["n"])
+    live = live_delta(region_ids, Period.for_year(today.year), cutoff)
+    add(today.year, uses_total=live.totals["total_uses"], uses_children=live.totals["total_children"],
+        community_card_uses=live.totals["community_card_uses"], cross_region_uses=live.totals["cross_region_uses"],
+        active_cardholders=sum(r.get("holders") or 0 for r in live.origin["region"].values()),
+        cards_registered=sum(r.get("registered") or 0 for r in live.origin["region"].values()))
+    first = min(rows, default=today.year)
+    return [{"year": year, **rows.get(year, dict.fromkeys(YOY_FIGURES, 0))} for year in range(first, today.year + 1)]
+
+
+def _year_row(year: int, summary: dict) -> dict:
+    return {"year": year, **{name: summary[name] for name in YOY_FIGURES}}
+
+
+def yoy_label(name: str) -> str:
+    return {
+        "uses_total": _("Uses"), "uses_children": _("Child tickets"), "active_cardholders": _("Active cardholders"),
+        "cards_registered": _("Cards registered"), "community_card_uses": _("Community card uses"),
+        "cross_region_uses": _("Cross-region uses"),
+    }[name]
+
+
+def years_table(region_ids, today: datetime.date | None = None) -> Table:
+    """The all-years view's table: every year's key figures and their change from the year before."""
+    years = year_rows(region_ids, today)
+    shown = ("uses_total", "uses_children", "active_cardholders", "cards_registered")
+    headers = [_("Year")]
+    for name in shown:
+        headers += [yoy_label(name), _("Change")]
+    rows = []
+    for index, row in enumerate(years):
+        previous = years[index - 1] if index else None
+        line = [str(row["year"])]
+        for name in shown:
+            line += [row[name], change(row[name], previous[name]) if previous else "–"]
+        rows.append(line)
+    total = [_("All years"), sum(r["uses_total"] for r in years), "", sum(r["uses_children"] for r in years),
+             "", "", "", sum(r["cards_registered"] for r in years), ""]
+    rows.append(total)
+    return Table("years", _("Year by year (the current year so far)"), headers, rows)
+
+
+def comparison_table(region_ids, period: Period, summary: dict) -> Table | None:
+    """Key figures of the period against the same months a year earlier."""
+    previous = previous_period(period)
+    if previous is None:
+        return None
+    before = summary_for(region_ids, previous)
+    from .exports import period_label
+
+    rows = [[yoy_label(name), summary[name], before[name], change(summary[name], before[name])]
+            for name in YOY_FIGURES]
+    return Table("yoy", _("Change from a year earlier"),
+                 [_("Figure"), period_label(period), period_label(previous), _("Change")], rows)
+
+
+# --- the municipal welfare report (point 3) --------------------------------------------------------------------
+
+
+@dataclass
+class WelfareReport:
+    """One municipality's or welfare area's year: the holders living there (``residents``: the dashboard's row,
+    raw and as shown) and the venues located there (``venues``), each against the year before."""
+
+    title: str
+    year: int
+    place: str
+    residents: dict  # raw figures of the year: registered, taken, holders, uses, children
+    venue_totals: dict  # raw: uses, children, community, cross
+    tables: list[Table]
+
+
+def _place_rows(board: Dashboard, municipality: Municipality | None, area: WelfareArea | None):
+    """(raw row, shown row) of the place in the dashboard's table by home municipality / welfare area."""
+    from .exports import dashboard_tables
+
+    shown = {t.key: t for t in dashboard_tables(board, suppressed=True)}
+    if municipality is not None:
+        index = next((i for i, r in enumerate(board.municipalities)
+                      if r["municipality"] is not None and r["municipality"].pk == municipality.pk), None)
+        table, raw = shown["municipalities"], board.municipalities
+        cells = slice(2, 7)
+    else:
+        index = next((i for i, r in enumerate(board.welfare_areas) if r["welfare_area"].pk == area.pk), None)
+        table, raw = shown["welfare_areas"], board.welfare_areas
+        cells = slice(1, 6)
+    names = ("registered", "taken", "holders", "uses", "children")
+    if index is None:
+        return dict.fromkeys(names, 0), dict.fromkeys(names, 0)
+    return ({name: raw[index][name] for name in names},
+            dict(zip(names, table.rows[index][cells], strict=True)))
+
+
+def _reach_cells(board: Dashboard, municipality, area) -> tuple:
+    municipalities, areas = reach_tables(board)
+    if municipality is not None:
+        rows = [r for r, m in zip(municipalities.rows, [x for x in board.municipalities if x["municipality"]],
+                                  strict=True) if m["municipality"].pk == municipality.pk]
+    else:
+        rows = [r for r, a in zip(areas.rows, board.welfare_areas, strict=True) if a["welfare_area"].pk == area.pk]
+    return (rows[0][3], rows[0][5]) if rows else ("", "")
+
+
+def _venue_side(board: Dashboard, venue_ids: set[int]) -> tuple[dict, list[list]]:
+    """Totals and rows by category of the uses at ``venue_ids`` (community and cross-region uses from the rollups
+    and today's counts: the dashboard's venue rows do not split them)."""
+    from venues.models import CATEGORY_GROUP, Category
+
+    from .aggregates import counted_uses
+    from .exports import _group_label
+    from .selectors import _rolled, _rollup_cutoff, use_totals_rollup, zero_none
+
+    rows = [r for r in board.venues if r["venue"].pk in venue_ids]
+    by_category: dict = {}
+    for r in rows:
+        target = by_category.setdefault(r["venue"].category, [0, 0])
+        target[0] += r["uses"]
+        target[1] += r["children"]
+    cutoff = _rollup_cutoff()
+    rolled = zero_none(_rolled(UseMonthly, board.region_ids, board.period, cutoff).filter(
+        venue_id__in=venue_ids).aggregate(**use_totals_rollup()))
+    lower = max(filter(None, [cutoff, board.period.start]), default=None)
+    live = counted_uses().filter(venue_id__in=venue_ids, used_on__lte=board.period.end)
+    if lower:
+        live = live.filter(used_on__gte=lower)
+    if board.region_ids is not None:
+        from .aggregates import attributed_to
+
+        live = live.filter(attributed_to(board.region_ids))
+    cross = Q(venue_region__isnull=False) & ~Q(venue_region=F("card_region"))
+    live_totals = live.aggregate(k=Count("id", filter=Q(card_kind=Card.Kind.COMMUNITY)), x=Count("id", filter=cross))
+    totals = {"uses": sum(r["uses"] for r in rows), "children": sum(r["children"] for r in rows),
+              "community": rolled["community_card_uses"] + (live_totals["k"] or 0),
+              "cross": rolled["cross_region_uses"] + (live_totals["x"] or 0)}
+    table = [[str(Category(value).label), _group_label(CATEGORY_GROUP[Category(value)]), *by_category[value],
+              sum(by_category[value])] for value, _label in Category.choices if value in by_category]
+    return totals, table
+
+
+def welfare_report(region_ids, year: int, *, municipality: Municipality | None = None,
+                   area: WelfareArea | None = None) -> WelfareReport:
+    """The municipal welfare report of ``municipality`` (or of the welfare area ``area``) for ``year``, from the
+    dashboards of the same scope: its figures are the dashboard's by construction."""
+    from .selectors import dashboard_for
+
+    place = municipality.name_fi if municipality is not None else str(area)
+    boards = [dashboard_for(region_ids, Period.for_year(y)) for y in (year, year - 1)]
+    in_place = Municipality.objects.filter(pk=municipality.pk) if municipality is not None else \
+        Municipality.objects.filter(welfare_area=area)
+    from venues.models import Venue
+
+    venue_ids = set(Venue.objects.filter(municipality__in=in_place).values_list("pk", flat=True))
+    (raw, shown), (raw_before, shown_before) = (_place_rows(b, municipality, area) for b in boards)
+    reach, reach_before = (_reach_cells(b, municipality, area) for b in boards)
+    (venues, categories), (venues_before, _c) = (_venue_side(b, venue_ids) for b in boards)
+
+    def compare(label, now, before):
+        both = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (now, before))
+        return [label, now, before, change(now, before) if both else ""]
+
+    years = [_("Figure"), str(year), str(year - 1), _("Change")]
+    residents = Table("residents", _("Cardholders living in %(place)s") % {"place": place}, years, [
+        compare(_("Cards registered"), shown["registered"], shown_before["registered"]),
+        compare(_("Cards taken into use"), shown["taken"], shown_before["taken"]),
+        compare(_("Active cardholders"), shown["holders"], shown_before["holders"]),
+        compare(_("Cardholders per 1,000 inhabitants"), reach[0], reach_before[0]),
+        compare(_("Uses"), shown["uses"], shown_before["uses"]),
+        compare(_("Uses per 1,000 inhabitants"), reach[1], reach_before[1]),
+        compare(_("Child tickets"), shown["children"], shown_before["children"]),
+    ])
+    # The venues of a place are public (the catalogue lists them); their use counts are below region level.
+    venue_rows = [[_("Uses"), venues["uses"], venues_before["uses"]],
+                  [_("Child tickets"), venues["children"], venues_before["children"]],
+                  [_("Community card uses"), venues["community"], venues_before["community"]],
+                  [_("Cross-region uses"), venues["cross"], venues_before["cross"]]]
+    venue_rows = suppress_table(venue_rows, (1, 2))
+    at_venues = Table("venues", _("Uses at venues in %(place)s") % {"place": place}, years,
+                      [compare(*row) for row in venue_rows])
+    categories = suppress_table(categories, (2, 3, 4), row_lines(len(categories), [((2, 3), 4)]) + [
+        [(r, c) for r in range(len(categories))] for c in (2, 3, 4)])
+    by_category = Table("categories", _("Uses at venues in %(place)s by category, %(year)s") % {
+        "place": place, "year": year}, [_("Category"), _("Group"), _("Uses"), _("Child tickets"),
+                                        _("Participations in total")], categories, numeric_from=2)
+    wellbeing = wellbeing_rows(region_ids, year)
+    counts = (wellbeing["municipalities"].get(municipality.pk) if municipality is not None
+              else wellbeing["areas"].get(area.pk)) or dict.fromkeys(("holders", "better", "same", "worse",
+                                                                       "change"), 0)
+    tables = [residents, at_venues, by_category,
+              _wellbeing_table("wellbeing", _("Wellbeing change in %(year)s: the holder's latest answer against "
+                                              "the first") % {"year": year}, _("Place"), [(place, counts)], counts)]
+    title = _("Kaikukortti welfare report %(year)s: %(place)s") % {"year": year, "place": place}
+    return WelfareReport(title=title, year=year, place=place, residents=raw, venue_totals=venues, tables=tables)

@@ -21,6 +21,7 @@ def test_beat_schedule_rows_exist_for_registered_tasks():
         "Kaikukanta: nightly retention (R13)": ("reports.apply_retention", "30", "3", "*", True),
         "Kaikukanta: monthly regional reports": ("reports.monthly_regional_reports", "0", "6", "1", True),
         "Kaikukanta: nightly booking no-shows": ("bookings.mark_no_shows", "15", "0", "*", True),
+        "Kaikukanta: annual welfare reports": ("reports.annual_welfare_reports", "0", "7", "15", True),
     }
     assert {task for task, *_ in rows.values()} <= set(celery_app.tasks)
     assert all(celery_app.tasks[task].acks_late for task, *_ in rows.values())
