@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from access.permissions import mfa_enabled, mfa_required
 from cards import numbers
-from cards.models import Card, CardEvent, Use
+from cards.models import Card, CardEvent, Use, WellbeingAnswer
 from cards.services import (
     card_inactivate,
     card_issue,
@@ -704,6 +704,7 @@ def _bulk(today: datetime.date, regions, offices, venues, users, summary: DemoSu
             events.append(CardEvent(card=card, kind=CardEvent.Kind.INACTIVATED, office_id=card.office_id,
                                     details={"reason": card.inactive_reason, "demo": True}))
     CardEvent.objects.bulk_create(events, batch_size=500)
+    _wellbeing_history(today, cards, seed)
 
     venue_list = sorted(venues.values(), key=lambda v: v.pk)
     staff = {}
@@ -763,6 +764,30 @@ def _bulk(today: datetime.date, regions, offices, venues, users, summary: DemoSu
         card.first_used_on = first_used.get(card.pk)
     Card.objects.bulk_update([c for c in cards if c.first_used_on], ["first_used_on"], batch_size=500)
     summary.bulk_cards, summary.bulk_uses = len(cards), len(uses)
+
+
+def _wellbeing_history(today: datetime.date, cards: list[Card], seed: int) -> None:
+    """Issue 17: every wellbeing answer kept (``WellbeingAnswer``); about half of the cards answered at issue more
+    than a year ago were renewed a year after issue and answered again, mostly a little better. Its own random
+    sequence, so the rest of the demo stays as it was."""
+    rng = random.Random(seed + 17)
+    answers, renewed = [], []
+    for card in cards:
+        if card.kind != Card.Kind.PERSONAL or card.wellbeing_at_issue is None:
+            continue
+        common = {"card": card, "region_id": card.region_id, "home_municipality_id": card.home_municipality_id}
+        renewal_day = card.issued_on + datetime.timedelta(days=365)
+        again = renewal_day <= today and card.status == Card.Status.ACTIVE and rng.random() < 0.5
+        answers.append(WellbeingAnswer(answered_on=card.issued_on, occasion=WellbeingAnswer.Occasion.ISSUE,
+                                       value=card.wellbeing_at_issue, latest=not again, **common))
+        if again:
+            card.wellbeing_at_renewal = min(5, max(1, card.wellbeing_at_issue + rng.choice([-1, 0, 0, 1, 1, 2])))
+            answers.append(WellbeingAnswer(answered_on=renewal_day, occasion=WellbeingAnswer.Occasion.RENEWAL,
+                                           value=card.wellbeing_at_renewal, first_value=card.wellbeing_at_issue,
+                                           latest=True, **common))
+            renewed.append(card)
+    WellbeingAnswer.objects.bulk_create(answers, batch_size=1000)
+    Card.objects.bulk_update(renewed, ["wellbeing_at_renewal"], batch_size=500)
 
 
 def _logged_at(rng: random.Random, day: datetime.date, channel: str, today: datetime.date,
