@@ -669,12 +669,14 @@ def _new_use(*, user, venue: Venue, normalized: str, kind: str, children: int, g
                 card_kind=card.kind, card_region_id=card.region_id, venue_region_id=venue.region_id,
                 stat_group=StatGroup.EDUCATION if kind == Use.Kind.COURSE else venue.stat_group,
             ))
-            use_counted(use, card, latest=used_on >= day)  # issue 17: one statement on today's uses
             if card.first_used_on is None or card.first_used_on > used_on:
                 # Guarded in SQL too: a concurrent earlier use on the same card must win.
                 Card.objects.filter(pk=card.pk).filter(
                     Q(first_used_on__isnull=True) | Q(first_used_on__gt=used_on)
                 ).update(first_used_on=used_on)
+            # Issue 17: today's figures, one statement on today's uses; last, so its row locks (shared by the
+            # counters of a venue) are held only until the commit that follows.
+            use_counted(use, card, latest=used_on >= day)
     except IntegrityError:
         # The unique (venue, idempotency_key) index: a parallel submission committed first.
         existing = _existing_use(venue, idempotency_key) if idempotency_key else None
