@@ -2,8 +2,11 @@
 logging, late entry, cancellation and replay; and the hot path is one statement."""
 
 import datetime
+import threading
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,15 +19,13 @@ from regions.tests.factories import MunicipalityFactory, RegionFactory
 from venues.models import Category
 from venues.tests.factories import VenueFactory, VenueMembershipFactory
 
-pytestmark = pytest.mark.django_db
-
 TODAY = datetime.date(2025, 7, 2)  # a new month and quarter: late entries reach back into June (Q2)
 DAY = datetime.timedelta(days=1)
 SINCE = datetime.date(2025, 1, 1)
 
 
 @pytest.fixture
-def world():
+def world(db):
     rules = NationalSettings.current()
     rules.late_entry_days = 60
     rules.save()
@@ -144,3 +145,45 @@ def test_rebuild_recounts_and_drops_the_days_before_the_cutoff(world):
     assert set(DailyCount.objects.values_list("day", flat=True)) == {TODAY}
     assert totals() == {"uses": 1, "children": 0, "new_month": 1, "new_quarter": 1, "new_year": 1, "taken": 1}
     assert_equal_to_recount(TODAY)
+
+
+# --- parallel counters on PostgreSQL ------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_counters_at_one_venue_count_every_use_once():
+    """Eight counters of one venue log eight cards of one office at once: they share one venue-side and one
+    origin-side row, and the counts still equal the recount (the upsert waits for the row, then adds)."""
+    region = RegionFactory(name="Tampere")
+    office = OfficeFactory(region=region)
+    home = MunicipalityFactory(code="837", region=region)
+    museum = VenueFactory(name="Vapriikki", category=Category.MUSEUM, region=region)
+    validity = {"issued_on": TODAY - 30 * DAY, "valid_until": TODAY + 300 * DAY}
+    numbers = [CardFactory(office=office, home_municipality=home, children=1, **validity).number for _ in range(8)]
+    users = [VenueMembershipFactory(venue=museum).user.pk for _ in range(8)]
+    barrier = threading.Barrier(8, timeout=30)
+    errors = []
+
+    def worker(user_id: int, number: str) -> None:
+        try:
+            user = get_user_model().objects.get(pk=user_id)
+            venue = type(museum).objects.get(pk=museum.pk)
+            barrier.wait()
+            services.use_log(user=user, venue=venue, number=number, children=1, today=TODAY)
+        except Exception as exc:  # noqa: BLE001 - reported to the test thread
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=args) for args in zip(users, numbers, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert totals() == {"uses": 8, "children": 8, "new_month": 8, "new_quarter": 8, "new_year": 8, "taken": 8}
+    assert DailyCount.objects.count() == 2
+    assert_equal_to_recount()
