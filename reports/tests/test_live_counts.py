@@ -61,3 +61,34 @@ def test_live_part_from_the_counts_equals_the_recount():
     boards = [dashboard_for(None, period) for period in periods()]
     rollup_rebuild(full=True)  # today's uses stay in the live part; the counts are recounted
     assert [dashboard_for(None, period) .summary for period in periods()] == [board.summary for board in boards]
+
+
+@pytest.mark.django_db
+def test_no_dashboard_request_reads_the_uses_table(client, settings):
+    """With the live cache off (as after every expiry), the dashboards of every period the filter offers read
+    today's uses from the daily counts only."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from regions.tests.factories import CoordinatorFactory, RegionContactFactory
+
+    settings.REPORTS_LIVE_SECONDS = 0
+    net = network()
+    theatre = net["venues"][0]
+    holder = card(net, 0, issued_on=TODAY - 400 * DAY, valid_until=TODAY + 100 * DAY)
+    use(holder, theatre, TODAY - 40 * DAY)
+    rollup_rebuild()
+    staff = VenueMembershipFactory(venue=theatre).user
+    services.use_log(user=staff, venue=theatre, number=holder.number)
+    coordinator, contact = CoordinatorFactory().user, RegionContactFactory(region=net["north"]).user
+    quarter = f"q{(TODAY.month - 1) // 3 + 1}"
+    for user, page in ((coordinator, "reports:national"), (contact, "reports:regional")):
+        client.force_login(user)
+        for params in ({"year": TODAY.year}, {"year": "all"}, {"year": TODAY.year, "period": quarter},
+                       {"year": TODAY.year, "period": f"m{TODAY.month}"}):
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(reverse(page), params)
+            assert response.status_code == 200
+            assert response.context["board"].summary["uses_total"] >= 1
+            assert not [q["sql"] for q in queries.captured_queries if '"cards_use"' in q["sql"]], params
