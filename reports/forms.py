@@ -168,6 +168,8 @@ class WelfareReportForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     format = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")])
 
+    prefix = "report"  # beside the dashboard's own year field on the same page: ids stay unique
+
     def __init__(self, data=None, *, municipalities, areas, **kwargs):
         super().__init__(data, **kwargs)
         this_year = timezone.localdate().year

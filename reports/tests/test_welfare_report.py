@@ -10,12 +10,13 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
+from core.errors import DomainError
 from regions.models import Municipality
 from regions.tests.factories import CoordinatorFactory, RegionContactFactory
 from reports.exports import dashboard_tables, welfare_report_pdf, welfare_report_xlsx
 from reports.models import ReportFile
 from reports.selectors import Period, dashboard_for, summary_for
-from reports.services import annual_welfare_reports, report_file_generate, rollup_rebuild
+from reports.services import annual_welfare_reports, report_file_generate, rollup_rebuild, welfare_report_request
 from reports.tasks import annual_welfare_reports_task
 from reports.welfare import welfare_report, year_rows
 
@@ -102,7 +103,7 @@ def test_the_report_is_requested_from_the_regional_dashboard_and_opens(client, n
     for fmt, magic in (("pdf", b"%PDF"), ("xlsx", b"PK")):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("reports:welfare_report"),
-                                   {"place": f"m{tampere.pk}", "year": YEAR, "format": fmt})
+                                   {"report-place": f"m{tampere.pk}", "report-year": YEAR, "report-format": fmt})
         report = ReportFile.objects.get(kind=ReportFile.Kind.WELFARE, format=fmt)
         assert response.status_code == 302
         assert report.status == ReportFile.Status.DONE
@@ -110,7 +111,12 @@ def test_the_report_is_requested_from_the_regional_dashboard_and_opens(client, n
         assert b"".join(download.streaming_content).startswith(magic)
     # Helsinki belongs to the south: not this contact's.
     helsinki = Municipality.objects.get(code="091")
-    client.post(reverse("reports:welfare_report"), {"place": f"m{helsinki.pk}", "year": YEAR, "format": "pdf"})
+    client.post(reverse("reports:welfare_report"),
+                {"report-place": f"m{helsinki.pk}", "report-year": YEAR, "report-format": "pdf"})
+    assert ReportFile.objects.filter(kind=ReportFile.Kind.WELFARE).count() == 2
+    with pytest.raises(DomainError) as refused:
+        welfare_report_request(user=response.wsgi_request.user, year=YEAR, fmt="pdf", municipality=helsinki)
+    assert refused.value.code == "not_allowed"
     assert ReportFile.objects.filter(kind=ReportFile.Kind.WELFARE).count() == 2
 
 
