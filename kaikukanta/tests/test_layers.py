@@ -30,12 +30,12 @@ def _lint(tmp_path: Path, config: str) -> subprocess.CompletedProcess:
 def test_the_layers_name_the_apps_top_to_bottom():
     lines = [line.strip().strip('",') for line in _layer_lines((ROOT / "pyproject.toml").read_text())]
     assert lines == [
-        "kaikukanta", "devdata | public", "reports", "counter | access", "cards", "venues | distributors", "regions",
-        "core",
+        "kaikukanta", "devdata | public", "reports", "counter | access", "bookings", "cards", "venues | distributors",
+        "regions", "core",
     ]
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(9))
 def test_removing_any_layer_line_breaks_the_contract(tmp_path, index):
     text = (ROOT / "pyproject.toml").read_text()
     line = _layer_lines(text)[index]
