@@ -76,12 +76,16 @@ def test_the_office_hands_over_a_code_then_withdraws_the_lost_phone_s_link(brows
     assert "already been used" in second.locator(".error-summary").inner_text()
     assert second.url.endswith("/en/card/activate/")
 
-    # "Phone lost": the office withdraws the link on the same page.
+    # "Phone lost": the office withdraws the link on the same page; the open card notices at its next check.
     office.click("#withdraw-link")
     office.wait_for_url(f"**/cards/{card.pk}/")
     assert "mobile link was withdrawn" in office.locator("body").inner_text()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'This link no longer opens the card'")
     page.goto(link)
     assert page.locator("h1").inner_text() == "This link no longer opens the card"
+    assert page.evaluate("() => caches.open('kaikukortti-mobile-v1').then(c => c.keys())"
+                         ".then(keys => keys.filter(r => r.url.includes('/cards/m/')).length)") == 0
     new_code = _issue_code_on_the_office_page(office, card)
     assert new_code != code
     page.click('a[href="/en/card/activate/"]')

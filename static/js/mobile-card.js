@@ -2,7 +2,7 @@
  * - registers the service worker (network-first for this page, cached copy when offline);
  * - stores this page and its assets in the cache right away (the first load is not yet controlled);
  * - re-checks the card's status when the page is shown again and every minute: an inactivated card
- *   replaces the page with "no longer in use" at once and its cached copy is deleted;
+ *   or a withdrawn link deletes the page's cached copy and reloads it, so the server's page says what happened;
  * - shows when the card was last checked (the page's own time when it came from the server, else the last successful
  *   status check, kept in localStorage), keeps the server's clock offset for the live code and tells holder-card.js
  *   ("kk:checked"). */
@@ -51,22 +51,21 @@
 
   function forget() {
     if (!("caches" in window)) return Promise.resolve();
-    return caches.open(CACHE).then(function (cache) { return cache.delete(pageUrl); });
+    return caches.open(CACHE).then(function (cache) {
+      return cache.keys().then(function (requests) {  // the card in every language (?lang=), its manifest…
+        return Promise.all(requests.filter(function (request) {
+          return new URL(request.url).pathname.indexOf(location.pathname) === 0;
+        }).map(function (request) { return cache.delete(request); }));
+      });
+    });
   }
 
   function showGone() {
-    var article = document.createElement("article");
-    article.className = "gone";
-    article.setAttribute("role", "alert");
-    var h1 = document.createElement("h1");
-    h1.textContent = root.dataset.goneTitle;
-    var p = document.createElement("p");
-    p.textContent = root.dataset.goneText;
-    article.appendChild(h1);
-    article.appendChild(p);
-    root.replaceChildren(article);
-    document.title = "Kaikukortti";
-    forget();
+    // The card was taken out of use or its link withdrawn: forget this phone's copy and show the server's own page,
+    // which says which of the two it is and what to do.
+    try { localStorage.removeItem(CHECKED); localStorage.removeItem(OFFSET); } catch (e) { /* nothing kept */ }
+    var reload = function () { location.reload(); };
+    forget().then(reload, reload);
   }
 
   function check() {
