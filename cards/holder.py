@@ -30,7 +30,7 @@ from core.scopes import scope_for
 from distributors.models import Office
 
 from . import numbers
-from .models import ActivationAttempt, Card, CardEvent
+from .models import ActivationAttempt, Card, CardCheck, CardEvent
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 CODE_LENGTH = 8
@@ -311,6 +311,27 @@ def parse_scan(text: str) -> tuple[str, str | None]:
     if len(parts) != 2 or not parts[0].strip() or not (parts[1].isdigit() and len(parts[1]) == LIVE_DIGITS):
         raise DomainError("mobile_code_invalid")
     return parts[0].strip(), parts[1]
+
+
+def scan_parse(*, user, venue, text: str, channel: str) -> tuple[str, str | None]:
+    """What the counter (page and API) got, read by ``parse_scan``; a malformed mobile-card payload is refused as a
+    mistyped number is: recorded as a check of that venue (R12) and counted against the user's failed checks, so a
+    run of made-up payloads is throttled too. Its refusal: ``mobile_code_invalid`` (or ``throttled``)."""
+    try:
+        return parse_scan(text)
+    except DomainError:
+        from . import services  # services imports this module
+
+        services._require_venue_staff(user, venue)
+        result = "mobile_code_invalid"
+        try:
+            services._check_throttle(user)
+        except DomainError:
+            result = "throttled"
+        if result != "throttled" and not services._count_failure(user):
+            result = "throttled"
+        rows.insert(CardCheck(user=user, venue=venue, number=(text or "")[:40], result=result, channel=channel))
+        raise DomainError(result) from None
 
 
 def verify(card: Card | None, code: str | None, *, at: float | None = None) -> str | None:

@@ -327,7 +327,8 @@ def check(request: HttpRequest) -> HttpResponse:
     mobile_code = None
     try:
         # Issue 14: a mobile card's live QR reads "KK1:<number>:<code>"; anything else is a typed or paper number.
-        number, mobile_code = holder.parse_scan(number)
+        number, mobile_code = holder.scan_parse(user=request.user, venue=venue, text=number,
+                                                channel=Use.Channel.COUNTER)
         result = card_check(user=request.user, venue=venue, number=number, channel=Use.Channel.COUNTER, today=day)
     except DomainError as exc:
         if exc.code == "not_allowed":

@@ -279,7 +279,8 @@ class CardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         venue = _own_venue_or_404(request.user, query.validated_data["venue"])
         # Control characters never reach the audit table; such a number is simply invalid.
         typed = _UNPRINTABLE.sub("?", number or "")[:64]
-        typed, mobile_code = holder.parse_scan(typed)  # issue 14: a scanned mobile card's live QR
+        # Issue 14: a scanned mobile card's live QR; a malformed one is refused and recorded like a mistyped number.
+        typed, mobile_code = holder.scan_parse(user=request.user, venue=venue, text=typed, channel=Use.Channel.API)
         mobile_code = mobile_code or query.validated_data.get("code")
         day = timezone.localdate()
         result = card_check(user=request.user, venue=venue, number=typed, channel=Use.Channel.API, today=day)

@@ -84,7 +84,9 @@ def test_check_answers_live_stale_or_nothing(world):
     bad = _check(world, f"KK1:{card.number}:12ab56")
     assert bad.status_code == 400
     assert bad.json()["code"] == "mobile_code_invalid"
-    assert CardCheck.objects.count() == 4
+    assert CardCheck.objects.count() == 5  # recorded like a mistyped number, never looked up
+    assert CardCheck.objects.order_by("pk").values_list("result", "card", "channel").last() == (
+        "mobile_code_invalid", None, "api")
 
 
 def test_another_cards_code_is_stale(world):

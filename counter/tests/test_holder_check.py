@@ -57,9 +57,11 @@ def test_live_and_stale_codes_in_words_and_json(setup):
     assert CardCheck.objects.count() == 5
 
 
-def test_malformed_payload_is_refused_and_not_looked_up(setup):
+def test_malformed_payload_is_refused_not_looked_up_and_recorded(setup):
     client, card = setup
     response = _check(client, f"KK1:{card.number}:1234")
     assert response.status_code == 400
     assert response.json()["code"] == "mobile_code_invalid"
-    assert CardCheck.objects.count() == 0
+    # Recorded like a mistyped number (R12), without a card: it was never looked up.
+    assert list(CardCheck.objects.values_list("number", "result", "card")) == [
+        (f"KK1:{card.number}:1234", "mobile_code_invalid", None)]
