@@ -2,9 +2,12 @@
 
 Where the numbers come from
     The rollup tables (``reports.models``) hold every day before ``RollupState.cutoff``; the days
-    from the cutoff on (normally only today) are counted live from the raw uses with the same
-    expressions (``reports.aggregates``), and that live part is cached for
-    ``settings.REPORTS_LIVE_SECONDS``. Past months are never read from the raw uses table.
+    from the cutoff on (normally only today) are the live part: summed from ``cards.DailyCount``,
+    which the use services keep counted as uses are logged and cancelled (issue 17: no request
+    recounts a day; ``_live_from_counts``), or, before the first rollup and for a run of months
+    that starts off a month/quarter/year boundary of today, counted from the raw uses with the same
+    expressions (``reports.aggregates``). The live part is cached for ``settings.REPORTS_LIVE_SECONDS``.
+    Past months are never read from the raw uses table.
     Late entries and cancellations that concern days before the cutoff show after the next
     rollup (nightly, or the coordinator's "Refresh now"). Whole-year periods read the yearly
     copies; a month, a quarter or January-to-month reads cardholders from ``HolderCounts``.
