@@ -10,13 +10,13 @@ from core.api.common import ID_FIELD, RefSerializer, StrictSerializer
 from venues.models import Performance
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "19:00"})
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "19:00"})
 class LocalTimeField(serializers.TimeField):
     """A local wall-clock time (Europe/Helsinki), ``HH:MM``: JSON Schema's ``time`` format needs a UTC offset, which a
     performance's time has not."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
 
 
 class PerformanceSerializer(serializers.ModelSerializer):
