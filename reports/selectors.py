@@ -312,31 +312,42 @@ def _live_from_counts(region_ids, period: Period, cutoff: datetime.date) -> Live
     venue_side = rows.filter(side=DailyCount.Side.VENUE)
     if region_ids is not None:
         venue_side = venue_side.filter(Q(venue_region__in=region_ids) | Q(venue_region=0, card_region__in=region_ids))
-    uses = [
-        {name[2:]: value for name, value in row.items()}
-        for row in venue_side.values(
-            l_month=TruncMonth("day"), l_venue=F("venue"), l_venue_region=F("venue_region"),
-            l_card_region=F("card_region"), l_group=F("stat_group"), l_kind=F("card_kind"),
-        ).annotate(l_n=Sum("uses"), l_kids=Sum("children")).order_by()
-    ]
-    for row in uses:
-        row["month"] = _as_date(row["month"])
+    # Summed in SQL per view (a few hundred rows back, not one per key): this is on every dashboard request.
+    cross = ~Q(venue_region=0) & ~Q(venue_region=F("card_region"))
+
+    def by(key) -> dict:
+        rows_ = venue_side.values(k=key).annotate(n=Sum("uses"), c=Sum("children"), x=Sum("uses", filter=cross))
+        return {row["k"]: {"uses": row["n"] or 0, "adults": row["n"] or 0, "children": row["c"] or 0,
+                           "cross": row["x"] or 0} for row in rows_.order_by()}
+
+    views = {
+        "month": {_as_date(month): row for month, row in by(TruncMonth("day")).items()},
+        "venue": by(F("venue")),
+        "region": by(DbCase(DbWhen(venue_region=0, then=F("card_region")), default=F("venue_region"))),
+    }
+    sums = {"total_uses": Sum("uses"), "total_children": Sum("children"),
+            "community_card_uses": Sum("uses", filter=Q(card_kind=Card.Kind.COMMUNITY)),
+            "cross_region_uses": Sum("uses", filter=cross)}
+    for group in GROUPS:
+        sums[f"{group}_adults"] = Sum("uses", filter=Q(stat_group=group))
+        sums[f"{group}_children"] = Sum("children", filter=Q(stat_group=group))
+    totals = zero_none(venue_side.aggregate(**sums))
+    totals["total_adults"] = totals["total_uses"]
+
     own = _in_regions(rows.filter(side=DailyCount.Side.ORIGIN), region_ids, "card_region")
-    origin_rows = _by_origin(
-        own, {"o_region": F("card_region"), "o_office": F("office"), "o_home": F("home")},
-        uses=Sum("uses"), children=Sum("children"),
-        holders=Sum(holder, filter=Q(card_kind=Card.Kind.PERSONAL)), taken=Sum("taken"),
-    )
-    origin_rows = {(region, office, home or None): row for (region, office, home), row in origin_rows.items()}
-    # Cards registered on the live days: by region, so the (region, issued_on) index answers it.
+    aggregates = {"uses": Sum("uses"), "children": Sum("children"),
+                  "holders": Sum(holder, filter=Q(card_kind=Card.Kind.PERSONAL)), "taken": Sum("taken")}
+    origin = {}
+    for dim, column in (("region", "card_region"), ("office", "office"), ("home", "home")):
+        origin[dim] = {(row["k"] or None) if dim == "home" else row["k"]: {name: row[name] or 0 for name in aggregates}
+                       for row in own.values(k=F(column)).annotate(**aggregates).order_by()}
+    # Cards registered on the live days (a day's worth): by region, so the (region, issued_on) index answers it.
     cards = Card.objects.order_by().filter(
         region_id__in=region_ids if region_ids is not None else list(Region.objects.values_list("pk", flat=True)))
-    triples = _merge(origin_rows, _by_origin(_live_range(cards, period, cutoff, "issued_on"), CARD_ORIGIN,
-                                             registered=Count("id")))
-    origin = {dim: _fold(triples, index) for index, dim in enumerate(DIMENSIONS)}
-    views = {"month": _live_by(uses, lambda r: r["month"]), "venue": _live_by(uses, lambda r: r["venue"]),
-             "region": _live_by(uses, lambda r: r["venue_region"] or r["card_region"])}
-    return Live(totals=_live_use_totals(uses), uses=views, origin=origin)
+    registered = _by_origin(_live_range(cards, period, cutoff, "issued_on"), CARD_ORIGIN, registered=Count("id"))
+    for index, dim in enumerate(DIMENSIONS):
+        origin[dim] = _merge(origin[dim], _fold(registered, index))
+    return Live(totals=totals, uses=views, origin=origin)
 
 
 def _live_recount(region_ids, period: Period, cutoff: datetime.date | None) -> Live:
@@ -406,18 +417,28 @@ def _whole_years(period: Period) -> bool:
     return period.start is not None and (period.start.month, period.end.month, period.end.day) == (1, 12, 31)
 
 
+def _yearly_range(period: Period, cutoff) -> tuple[int, int] | None:
+    """The years whose yearly copies answer the period: whole years, or everything up to a period end the rollups
+    do not reach past (the all-years view, issue 17: a few thousand yearly rows instead of every month's)."""
+    if cutoff is None:
+        return None
+    if _whole_years(period):
+        return period.start.year, period.end.year
+    if period.start is None and cutoff <= period.end + datetime.timedelta(days=1):
+        return 0, period.end.year
+    return None
+
+
 def _rolled_cards(region_ids, period: Period, cutoff):
     """Cards registered / taken into use rows: the yearly copy for whole years, else monthly."""
-    if cutoff is not None and _whole_years(period):
-        return _in_regions(CardYearly.objects.order_by().filter(year__gte=period.start.year,
-                                                                year__lte=period.end.year), region_ids)
+    if years := _yearly_range(period, cutoff):
+        return _in_regions(CardYearly.objects.order_by().filter(year__gte=years[0], year__lte=years[1]), region_ids)
     return _rolled(CardMonthly, region_ids, period, cutoff)
 
 
 def _rolled_origin_uses(region_ids, period: Period, cutoff):
-    if cutoff is not None and _whole_years(period):
-        return _in_regions(UseOriginYearly.objects.order_by().filter(year__gte=period.start.year,
-                                                                     year__lte=period.end.year),
+    if years := _yearly_range(period, cutoff):
+        return _in_regions(UseOriginYearly.objects.order_by().filter(year__gte=years[0], year__lte=years[1]),
                            region_ids, "card_region_id")
     return _rolled(UseOriginMonthly, region_ids, period, cutoff, "card_region_id")
 
@@ -460,7 +481,7 @@ def rolled_holders(region_ids, period: Period, cutoff, field: str | None = None)
         rows = _in_regions(HolderCounts.objects.filter(year=period.end.year), region_ids)
         aggregate = Sum(column)
     elif period.start is None:
-        rows = _rolled(CardMonthly, region_ids, period, cutoff).filter(card_kind=Card.Kind.PERSONAL)
+        rows = _rolled_cards(region_ids, period, cutoff).filter(card_kind=Card.Kind.PERSONAL)
         aggregate = Sum("taken_into_use")
     else:
         rows = holders_in_period(_in_regions(HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL), region_ids),

@@ -90,11 +90,13 @@ def _dashboard_view(request, *, national: bool):
         "file_form": FileRequestForm(),
         "last_run": board.freshness.last_run,
         "live_seconds": settings.REPORTS_LIVE_SECONDS,
-        # Issue 17: every year against the one before (all years), else the period against a year earlier.
-        "yoy": welfare.years_table(board.region_ids) if board.period.start is None
-        else welfare.comparison_table(board.region_ids, board.period, board.summary),
+        # Issue 17: the all-years view shows every year against the one before; a year, quarter or month is
+        # compared with a year earlier on the page of figures for welfare work (kept off this page's budget).
+        "yoy": welfare.years_table(board.region_ids) if board.period.start is None else None,
         "welfare_url": reverse("reports:welfare") + f"?{query}",
-        "welfare_form": _welfare_form(request, board.region_ids),
+        # The municipal welfare report is asked for on the regional dashboard (a region's few places) and on the
+        # welfare page (the coordinator's list of every municipality stays off the national dashboard).
+        "welfare_form": None if national else _welfare_form(request, board.region_ids),
     })
 
 
@@ -119,6 +121,7 @@ def welfare_page(request):
     return render(request, "reports/welfare.html", {
         "national": national, "form": form, "board": board, "title": exports.report_title(board),
         "period_label": exports.period_label(board.period), "year": year,
+        "comparison": welfare.comparison_table(board.region_ids, board.period, board.summary),
         "wellbeing": welfare.wellbeing_tables(board.region_ids, year),
         "who": welfare.who_tables(board.region_ids, board.period),
         "reach": welfare.reach_tables(board),
