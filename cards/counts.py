@@ -109,7 +109,8 @@ def previous_use(card_id: int, day: datetime.date, use_id: int) -> datetime.date
 
 def _next_use(card_id: int, day: datetime.date, use_id: int) -> Use | None:
     return (Use.objects.counted().filter(card_id=card_id).filter(Q(used_on__gt=day) | Q(used_on=day, id__gt=use_id))
-            .order_by("used_on", "id").only("id", "used_on", "card_region_id", "card_kind").first())
+            .order_by("used_on", "id").only("id", "used_on", "card_region_id", "card_kind", "venue_id",
+                                             "venue_region_id", "stat_group").first())
 
 
 def _shift(card: Card, after: Use, old_previous, new_previous) -> None:
