@@ -9,6 +9,7 @@ class BookingsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from . import tasks  # noqa: F401 - registers bookings.mark_no_shows (beat names it; nothing else imports it)
         from .models import Booking
 
         auditlog.register(Booking)

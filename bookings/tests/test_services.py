@@ -224,3 +224,17 @@ def test_performance_create_checks_the_offer_period_and_the_quota(world):
     with pytest.raises(DomainError):
         services.performance_create(user=user, offer=OfferFactory(venue=VenueFactory()), date=FRIDAY,
                                     time=datetime.time(14, 0), quota=5, today=TODAY)
+
+
+def test_the_nightly_task_marks_the_no_shows_and_is_safe_to_repeat(world):
+    from bookings.tasks import mark_no_shows_task
+    from kaikukanta import celery_app
+
+    user, performance, card = world
+    Performance.objects.filter(pk=performance.pk).update(date=datetime.date(2020, 1, 3))
+    Booking.objects.create(performance=performance, card=card, places=1, created_by=user)
+
+    assert mark_no_shows_task.delay().get() == 1
+    assert mark_no_shows_task.delay().get() == 0
+    assert Booking.objects.get().status == "no_show"
+    assert celery_app.tasks["bookings.mark_no_shows"].acks_late
