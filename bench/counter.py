@@ -63,6 +63,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (as docker-compose.yml).")
     parser.add_argument("--threads", type=int, default=2, help="threads per process (as docker-compose.yml).")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn",
+                        help="gunicorn (gthread, as docker-compose.yml) or granian (Rust HTTP, WSGI threads).")
     parser.add_argument("--floor-pairs", type=int, default=500)
     parser.add_argument("--skip-data", action="store_true", help="Do not migrate or generate data.")
     return parser.parse_args()
@@ -105,6 +107,10 @@ def start_gunicorn(env: dict, args: argparse.Namespace) -> subprocess.Popen:
         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
         "--log-level", "warning", "--keep-alive", "30", "--backlog", "256",
     ]
+    if args.server == "granian":
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "kaikukanta.wsgi:application",
+                   "--host", HOST, "--port", str(args.port), "--workers", str(args.workers),
+                   "--blocking-threads", str(args.threads), "--backlog", "256", "--log-level", "warning", "--no-ws"]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
