@@ -312,27 +312,33 @@ def _live_from_counts(region_ids, period: Period, cutoff: datetime.date) -> Live
     venue_side = rows.filter(side=DailyCount.Side.VENUE)
     if region_ids is not None:
         venue_side = venue_side.filter(Q(venue_region__in=region_ids) | Q(venue_region=0, card_region__in=region_ids))
-    # Summed in SQL per view (a few hundred rows back, not one per key): this is on every dashboard request.
+    # One grouped read (a row per venue, attributed region, group and kind: about as many as venues), folded
+    # into the views and totals here; this is on every dashboard request after the live cache expires.
     cross = ~Q(venue_region=0) & ~Q(venue_region=F("card_region"))
-
-    def by(key) -> dict:
-        rows_ = venue_side.values(k=key).annotate(n=Sum("uses"), c=Sum("children"), x=Sum("uses", filter=cross))
-        return {row["k"]: {"uses": row["n"] or 0, "adults": row["n"] or 0, "children": row["c"] or 0,
-                           "cross": row["x"] or 0} for row in rows_.order_by()}
-
-    views = {
-        "month": {_as_date(month): row for month, row in by(TruncMonth("day")).items()},
-        "venue": by(F("venue")),
-        "region": by(DbCase(DbWhen(venue_region=0, then=F("card_region")), default=F("venue_region"))),
-    }
-    sums = {"total_uses": Sum("uses"), "total_children": Sum("children"),
-            "community_card_uses": Sum("uses", filter=Q(card_kind=Card.Kind.COMMUNITY)),
-            "cross_region_uses": Sum("uses", filter=cross)}
-    for group in GROUPS:
-        sums[f"{group}_adults"] = Sum("uses", filter=Q(stat_group=group))
-        sums[f"{group}_children"] = Sum("children", filter=Q(stat_group=group))
-    totals = zero_none(venue_side.aggregate(**sums))
-    totals["total_adults"] = totals["total_uses"]
+    grouped = venue_side.values(
+        l_month=TruncMonth("day"), l_venue=F("venue"),
+        l_region=DbCase(DbWhen(venue_region=0, then=F("card_region")), default=F("venue_region")),
+        l_group=F("stat_group"), l_kind=F("card_kind"),
+    ).annotate(l_n=Sum("uses"), l_kids=Sum("children"), l_cross=Sum("uses", filter=cross)).order_by()
+    views: dict = {"month": {}, "venue": {}, "region": {}}
+    totals = _live_use_totals([])
+    for row in grouped:
+        n, kids, crossed = row["l_n"] or 0, row["l_kids"] or 0, row["l_cross"] or 0
+        for view, key in (("month", _as_date(row["l_month"])), ("venue", row["l_venue"]),
+                          ("region", row["l_region"])):
+            target = views[view].setdefault(key, {"uses": 0, "adults": 0, "children": 0, "cross": 0})
+            target["uses"] += n
+            target["adults"] += n
+            target["children"] += kids
+            target["cross"] += crossed
+        totals["total_uses"] += n
+        totals["total_adults"] += n
+        totals["total_children"] += kids
+        totals[f"{row['l_group']}_adults"] += n
+        totals[f"{row['l_group']}_children"] += kids
+        totals["cross_region_uses"] += crossed
+        if row["l_kind"] == Card.Kind.COMMUNITY:
+            totals["community_card_uses"] += n
 
     own = _in_regions(rows.filter(side=DailyCount.Side.ORIGIN), region_ids, "card_region")
     aggregates = {"uses": Sum("uses"), "children": Sum("children"),
