@@ -93,3 +93,11 @@ def test_schema_and_docs_are_served():
     assert docs.status_code == 200
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content  # no CDN
     assert b"cdn.jsdelivr" not in docs.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/offers/", "/api/v1/offers/{id}/", "/api/v1/performances/",
+                                  "/api/v1/bookings/"])
+def test_the_ticketing_vendors_endpoints_answer_with_an_example(schema, path):
+    """Issue 16, point 4: offers, performances and bookings are in the schema with examples."""
+    answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    assert answer.get("examples"), path

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from core.api.common import DETAIL_ERRORS, LIST_ERRORS
@@ -6,6 +6,16 @@ from venues.filters import OfferFilterSet, VenueFilterSet
 from venues.models import Offer, Venue
 
 from .serializers import OfferSerializer, VenueSerializer
+
+OFFER_EXAMPLE = {
+    "id": 3, "venue": {"id": 2, "name": "Vapriikki"}, "title": "Vapriikin näyttelyt", "kind": "event",
+    "starts_on": "2026-01-01", "ends_on": "2026-12-31", "quota": 40, "used_count": 6, "remaining": 34,
+}
+COURSE_EXAMPLE = {
+    "id": 9, "venue": {"id": 5, "name": "Tampereen seudun työväenopisto"}, "title": "Akvarellimaalaus",
+    "kind": "course", "starts_on": "2026-09-01", "ends_on": "2026-12-15", "quota": 6, "used_count": 2,
+    "remaining": 4,
+}
 
 
 @extend_schema_view(
@@ -29,8 +39,12 @@ class VenueViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List offers of the venues in your scope",
-                       responses={200: OfferSerializer(many=True), **LIST_ERRORS}),
-    retrieve=extend_schema(summary="One offer in your scope", responses={200: OfferSerializer, **DETAIL_ERRORS}),
+                       responses={200: OfferSerializer(many=True), **LIST_ERRORS},
+                       examples=[OpenApiExample("An exhibition and a course", response_only=True,
+                                                value=[OFFER_EXAMPLE, COURSE_EXAMPLE])]),
+    retrieve=extend_schema(summary="One offer in your scope", responses={200: OfferSerializer, **DETAIL_ERRORS},
+                           examples=[OpenApiExample("An offer with a quota", response_only=True, status_codes=["200"],
+                                                    value=OFFER_EXAMPLE)]),
 )
 class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     """Events, performances and courses with their Kaikukortti quota; pass the id as ``offer`` when logging."""
