@@ -39,6 +39,7 @@ env = environ.Env(
     REPORTS_LIVE_SECONDS=(int, 60),
     SECURE_SSL_REDIRECT=(bool, True),
     CARD_CHECK_FAILURES_PER_MINUTE=(int, 20),
+    VENUE_KEY_REQUESTS_PER_MINUTE=(int, 300),
     LOG_LEVEL=(str, "INFO"),
 )
 if (BASE_DIR / ".env").exists():
@@ -65,6 +66,8 @@ MFA_REQUIRED_FOR_STAFF = env("MFA_REQUIRED_FOR_STAFF")
 TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 CARD_CHECK_FAILURES_PER_MINUTE = env("CARD_CHECK_FAILURES_PER_MINUTE")
+# Requests a ticketing system may make with one venue API key per minute (access/api/keys.py, issue 16); 429 above.
+VENUE_KEY_REQUESTS_PER_MINUTE = env("VENUE_KEY_REQUESTS_PER_MINUTE")
 
 DJANGO_APPS = [
     "modeltranslation",  # fi/sv/en public texts (venues/translation.py, regions/translation.py); before admin

@@ -73,7 +73,7 @@ class VenueKeyAuthentication(TokenAuthentication):
 
     @staticmethod
     def _throttle(key: VenueKey) -> None:
-        limit = getattr(settings, "VENUE_KEY_REQUESTS_PER_MINUTE", 300)
+        limit = settings.VENUE_KEY_REQUESTS_PER_MINUTE
         window = int(timezone.now().timestamp() // 60)
         counter = f"venue-key-rate:{key.pk}:{window}"
         if cache.add(counter, 1, timeout=90):
