@@ -88,10 +88,10 @@ GOOD = f"number,birth_year,municipality,postal_code,children,format,language\n" 
        f"{B},1990,5,,1,both,en\n"
 
 
-def thousand_rows(bad_line: int | None = None) -> str:
-    """1,000 rows without numbers (lines 2–1001); ``bad_line`` has a holder too young."""
+def thousand_rows(bad_line: int | None = None, rows: int = 1000) -> str:
+    """``rows`` rows without numbers (lines 2–rows+1); ``bad_line`` has a holder too young."""
     lines = ["birth_year,municipality,children"]
-    for line in range(2, 1002):
+    for line in range(2, rows + 2):
         lines.append(f"{2020 if line == bad_line else 1950 + line % 50},837,{line % 3}")
     return "\n".join(lines) + "\n"
 
@@ -211,6 +211,19 @@ def test_one_bad_row_among_1000_writes_nothing_and_the_error_report_names_it(cli
         "\ufeffLine;Column;Message;Code\r\n"
         "501;birth_year;The holder must be at least 16 or turn 16 this year.;holder_too_young\r\n"
     )
+    assert Card.objects.count() == 0
+    assert CardEvent.objects.count() == 0
+
+
+def test_one_bad_row_among_10000_writes_nothing_and_the_error_report_names_it(client, world, upload):
+    """Issue 15's acceptance at its own size: the ten-thousand-row file with one refused row."""
+    job = upload(csv_file(thousand_rows(bad_line=7777, rows=10_000)))
+
+    assert (job.status, job.rows_read, job.rows_valid, job.rows_refused) == ("refused", 10_000, 9_999, 1)
+    assert job.errors == [[7777, "birth_year", "holder_too_young"]]
+    response = client.get(reverse("cards:import_job_errors", args=[job.pk]))
+    assert b"".join(response.streaming_content).decode().splitlines()[1:] == [
+        "7777;birth_year;The holder must be at least 16 or turn 16 this year.;holder_too_young"]
     assert Card.objects.count() == 0
     assert CardEvent.objects.count() == 0
 
