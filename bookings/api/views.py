@@ -14,7 +14,6 @@ from bookings.filters import BookingFilterSet, PerformanceFilterSet
 from bookings.models import Booking
 from cards.models import Use
 from core.api.common import DETAIL_ERRORS, LIST_ERRORS, errors
-from core.errors import DomainError
 from venues.models import Offer, Performance
 from venues.permissions import may_act_for_venue
 
@@ -175,11 +174,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     )
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in", filterset_class=None)
     def check_in(self, request, pk=None):
-        try:
-            booking = services.booking_check_in(user=request.user, booking=self._staff_booking(),
-                                                channel=Use.Channel.API)
-        except DomainError as exc:
-            if exc.code == "repeat_use":  # not asked at the door: the booking is the confirmation
-                raise DomainError("booking_not_open") from exc
-            raise
+        # The booking is the confirmation of a repeat use: the service logs it with repeat_confirmed.
+        booking = services.booking_check_in(user=request.user, booking=self._staff_booking(),
+                                            channel=Use.Channel.API)
         return Response(self.get_serializer(self.get_queryset().get(pk=booking.pk)).data)
