@@ -12,7 +12,7 @@ from cards import holder
 from cards.models import Card
 from counter.tests.test_browser import browser, demo  # noqa: F401 - fixtures
 from devdata.demo import DEMO_CARDS
-from kaikukanta.tests.browser import watch_csp
+from kaikukanta.tests.browser import wait_for_the_offline_copy, watch_csp
 
 TIMEOUT_MS = 15_000
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,6 +62,7 @@ def test_holder_activates_goes_offline_loses_the_phone_and_activates_again(brows
 
     # Offline the cached card still opens.
     assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    wait_for_the_offline_copy(page)
     context.set_offline(True)
     page.reload()
     assert page.locator("#card-number").inner_text() == card.display_number
@@ -69,7 +70,7 @@ def test_holder_activates_goes_offline_loses_the_phone_and_activates_again(brows
     checked = page.locator("#last-checked")
     assert checked.get_attribute("datetime")
     assert page.locator("p.checked").inner_text().startswith("Viimeksi tarkistettu:")
-    assert page.locator("#live-card").is_visible()
+    page.locator("#live-card").wait_for(state="visible")
     assert page.locator("#live-code").inner_text() in {holder.live_code(card),
                                                        holder.live_code(card, at=time.time() - 30)}
     context.set_offline(False)

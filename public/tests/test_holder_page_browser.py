@@ -17,7 +17,7 @@ from cards.models import Card
 from cards.tests.factories import UseFactory
 from counter.tests.test_browser import browser, demo  # noqa: F401 - fixtures
 from devdata.demo import DEMO_CARDS
-from kaikukanta.tests.browser import watch_csp
+from kaikukanta.tests.browser import wait_for_the_offline_copy, watch_csp
 from kaikukanta.tests.test_axe import blocking_violations
 from venues.models import Venue
 
@@ -157,11 +157,12 @@ def test_after_a_week_without_a_check_the_live_code_is_hidden_and_online_it_retu
     page.goto(link)
     assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("() => document.getElementById('live-code').textContent.length === 6")
+    wait_for_the_offline_copy(page)
     card.refresh_from_db()
 
     context.set_offline(True)
     page.reload()
-    assert page.locator("#live-card").is_visible()
+    page.locator("#live-card").wait_for(state="visible")
     page.clock.fast_forward(6 * DAY_MS)  # six days offline: the phone still makes the live code
     page.wait_for_function("() => !document.getElementById('live-card').hidden")
     assert page.locator("#live-offline").is_hidden()
