@@ -56,6 +56,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case as DbCase
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models import When as DbWhen
@@ -315,14 +317,14 @@ def _live_from_counts(region_ids, period: Period, cutoff: datetime.date) -> Live
     # One grouped read (a row per venue, attributed region, group and kind: about as many as venues), folded
     # into the views and totals here; this is on every dashboard request after the live cache expires.
     cross = ~Q(venue_region=0) & ~Q(venue_region=F("card_region"))
-    grouped = venue_side.values(
+    live_rows = venue_side.values(
         l_month=TruncMonth("day"), l_venue=F("venue"),
         l_region=DbCase(DbWhen(venue_region=0, then=F("card_region")), default=F("venue_region")),
         l_group=F("stat_group"), l_kind=F("card_kind"),
     ).annotate(l_n=Sum("uses"), l_kids=Sum("children"), l_cross=Sum("uses", filter=cross)).order_by()
     views: dict = {"month": {}, "venue": {}, "region": {}}
     totals = _live_use_totals([])
-    for row in grouped:
+    for row in live_rows:
         n, kids, crossed = row["l_n"] or 0, row["l_kids"] or 0, row["l_cross"] or 0
         for view, key in (("month", _as_date(row["l_month"])), ("venue", row["l_venue"]),
                           ("region", row["l_region"])):
@@ -344,9 +346,10 @@ def _live_from_counts(region_ids, period: Period, cutoff: datetime.date) -> Live
     aggregates = {"uses": Sum("uses"), "children": Sum("children"),
                   "holders": Sum(holder, filter=Q(card_kind=Card.Kind.PERSONAL)), "taken": Sum("taken")}
     origin = {}
-    for dim, column in (("region", "card_region"), ("office", "office"), ("home", "home")):
-        origin[dim] = {(row["k"] or None) if dim == "home" else row["k"]: {name: row[name] or 0 for name in aggregates}
-                       for row in own.values(k=F(column)).annotate(**aggregates).order_by()}
+    by_dimension = grouped(own, {"region": ("card_region",), "office": ("office",), "home": ("home",)}, **aggregates)
+    for dim, rows_by in by_dimension.items():  # a card without a home municipality counts under 0 here
+        origin[dim] = {(key or None) if dim == "home" else key: {name: row[name] or 0 for name in aggregates}
+                       for key, row in rows_by.items()}
     # Cards registered on the live days (a day's worth): by region, so the (region, issued_on) index answers it.
     cards = Card.objects.order_by().filter(
         region_id__in=region_ids if region_ids is not None else list(Region.objects.values_list("pk", flat=True)))
@@ -480,6 +483,20 @@ def rolled_holders(region_ids, period: Period, cutoff, field: str | None = None)
     beginning" is the personal cards taken into use by the end. Other runs of months count
     ``HolderYear`` rows (distinct cards over several years).
     """
+    rows, aggregate = _holder_rows(region_ids, period, cutoff)
+    if field is None:
+        return rows.aggregate(n=aggregate)["n"] or 0
+    return _by(rows, field, holders=aggregate)
+
+
+def rolled_holders_by(region_ids, period: Period, cutoff, sets: dict[str, tuple[str, ...]]) -> dict[str, dict]:
+    """``rolled_holders`` by several fields at once (``grouped``): {set name: {value: {"holders": n}}}."""
+    rows, aggregate = _holder_rows(region_ids, period, cutoff)
+    return grouped(rows, sets, holders=aggregate)
+
+
+def _holder_rows(region_ids, period: Period, cutoff):
+    """The rollup rows that answer ``rolled_holders`` and the aggregate that counts them."""
     column = holder_counts_column(period)
     if cutoff is None:
         rows, aggregate = HolderYear.objects.none(), Count("id")
@@ -493,10 +510,7 @@ def rolled_holders(region_ids, period: Period, cutoff, field: str | None = None)
         rows = holders_in_period(_in_regions(HolderYear.objects.filter(card_kind=Card.Kind.PERSONAL), region_ids),
                                  period)
         aggregate = Count("id") if _single_year(period) else Count("card_id", distinct=True)
-    rows = rows.order_by()
-    if field is None:
-        return rows.aggregate(n=aggregate)["n"] or 0
-    return _by(rows, field, holders=aggregate)
+    return rows.order_by(), aggregate
 
 
 def card_figures(region_ids, period: Period, cutoff, live: Live, dim: str) -> dict:
@@ -511,6 +525,49 @@ def card_figures(region_ids, period: Period, cutoff, live: Live, dim: str) -> di
             children=Sum("children")),
         live.origin[dim],
     )
+
+
+def _card_figures_by_dimension(region_ids, period: Period, cutoff, live: Live) -> dict[str, dict]:
+    """``card_figures`` for every card dimension at once: {dimension: {value: {registered, taken, holders, uses,
+    children}}}, each rollup table read once for the three groupings (``grouped``)."""
+    dims = {dim: (field,) for dim, field in DIMENSIONS.items()}
+    cards = grouped(_rolled_cards(region_ids, period, cutoff), dims, registered=Sum("registered"),
+                    taken=Sum("taken_into_use"))
+    holders = rolled_holders_by(region_ids, period, cutoff, dims)
+    origin = grouped(_rolled_origin_uses(region_ids, period, cutoff),
+                     {dim: ("card_region_id" if field == "region_id" else field,) for dim, (field,) in dims.items()},
+                     uses=Sum("uses"), children=Sum("children"))
+    return {dim: _merge(cards[dim], holders[dim], origin[dim], live.origin[dim]) for dim in DIMENSIONS}
+
+
+def _rolled_use_views(region_ids, period: Period, cutoff) -> dict[str, dict]:
+    """The rolled-up uses a dashboard shows, from one read of ``UseMonthly`` (``grouped``): by ``month``, by
+    ``venue`` and by ``region`` (uses, adults, children, and ``cross``: its cross-region uses) as ``_by`` gives
+    them, and the ``totals`` ``use_totals_rollup`` gives."""
+    sets = grouped(_rolled(UseMonthly, region_ids, period, cutoff), {
+        "month": ("month",), "venue": ("venue_id",), "region": ("region_id", "cross_region"),
+        "kinds": ("stat_group", "card_kind", "cross_region")}, **USE_SUMS)
+    regions: dict = {}
+    for (region, crossed), row in sets["region"].items():
+        target = regions.setdefault(region, {"uses": 0, "adults": 0, "children": 0, "cross": None})
+        for name in ("uses", "adults", "children"):
+            target[name] += row[name] or 0
+        if crossed:
+            target["cross"] = (target["cross"] or 0) + (row["uses"] or 0)
+    totals = dict.fromkeys(use_totals_rollup(), 0)
+    for (group, kind, crossed), row in sets["kinds"].items():
+        uses, adults, children = row["uses"] or 0, row["adults"] or 0, row["children"] or 0
+        totals["total_uses"] += uses
+        totals["total_adults"] += adults
+        totals["total_children"] += children
+        if kind == Card.Kind.COMMUNITY:
+            totals["community_card_uses"] += uses
+        if crossed:
+            totals["cross_region_uses"] += uses
+        if f"{group}_adults" in totals:
+            totals[f"{group}_adults"] += adults
+            totals[f"{group}_children"] += children
+    return {"month": sets["month"], "venue": sets["venue"], "region": regions, "totals": totals}
 
 
 def network_totals(region_ids, period: Period) -> dict:
@@ -671,6 +728,48 @@ def _by(queryset, key: str, **aggregates) -> dict:
     return {row.pop(key): row for row in queryset.values(key).annotate(**aggregates).order_by()}
 
 
+def grouped(queryset, sets: dict[str, tuple[str, ...]], **aggregates) -> dict[str, dict]:
+    """``_by`` for several groupings of one queryset at once: {set name: {key: {aggregate: n}}}, the key the value
+    of a one-field set or the tuple of a longer one's. On PostgreSQL one read with ``GROUPING SETS`` (the table is
+    scanned once, not once per grouping: the dashboards' rollups, issue 17); elsewhere one grouped read per set,
+    with the same answer."""
+    if connections[queryset.db].vendor != "postgresql":
+        out = {}
+        for name, fields in sets.items():
+            rows = queryset.values(*fields).annotate(**aggregates).order_by()
+            out[name] = {(row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields)):
+                         {key: row[key] for key in aggregates} for row in rows}
+        return out
+    fields = list(dict.fromkeys(f for group in sets.values() for f in group))
+    query = queryset.values(*fields).annotate(**aggregates).order_by().query
+    compiler = query.get_compiler(queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # .none(), or no region at all: nothing to read
+        return {name: {} for name in sets}
+    columns = {f: compiler.compile(query.resolve_ref(f))[0] for f in fields}
+    head, found, _ = sql.rpartition(" GROUP BY ")
+    select, found_from, rest = head.partition(" FROM ")
+    if not (found and found_from):
+        raise ValueError(f"cannot group this query by sets: {sql}")
+    bits = ", ".join(columns[f] for f in fields)
+    sql = (f"{select}, GROUPING({bits}) AS _kk_sets FROM {rest} GROUP BY GROUPING SETS ("
+           + ", ".join("(" + ", ".join(columns[f] for f in group) + ")" for group in sets.values()) + ")")
+    masks = {sum(1 << (len(fields) - 1 - i) for i, f in enumerate(fields) if f not in group): name
+             for name, group in sets.items()}
+    out: dict[str, dict] = {name: {} for name in sets}
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            name = masks[row["_kk_sets"]]
+            group = sets[name]
+            key = row[group[0]] if len(group) == 1 else tuple(row[f] for f in group)
+            out[name][key] = {a: (int(row[a]) if row[a] is not None else None) for a in aggregates}
+    return out
+
+
 def _live_by(rows: list[dict], key) -> dict:
     """Fold live use rows by ``key(row)`` into {key: {uses, adults, children, cross}}."""
     out: dict = {}
@@ -703,16 +802,15 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
     live = live_delta(region_ids, period, cutoff)
     venue_objects = venue_infos()
 
+    rolled = _rolled_use_views(region_ids, period, cutoff)
     # Monthly trend of uses (adults and children).
-    trend_rows = _merge(_by(_rolled(UseMonthly, region_ids, period, cutoff), "month", **USE_SUMS),
-                        live.uses["month"])
+    trend_rows = _merge(rolled["month"], live.uses["month"])
     this_month = month_start(timezone.localdate())
     trend = [{"month": m, **_zero(trend_rows.get(m), "uses", "adults", "children")} for m in period.months()
              if m <= this_month]
 
     # Venues and their categories.
-    venue_rows = _merge(_by(_rolled(UseMonthly, region_ids, period, cutoff), "venue_id", **USE_SUMS),
-                        live.uses["venue"])
+    venue_rows = _merge(rolled["venue"], live.uses["venue"])
     venues = sorted(
         ({"venue": venue_objects[pk], **_zero(row, "uses", "adults", "children")}
          for pk, row in venue_rows.items() if pk in venue_objects),
@@ -730,7 +828,8 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
     ]
 
     # Cards, cardholders and their uses by card region, issuing office and home municipality.
-    office_rows = card_figures(region_ids, period, cutoff, live, "office")
+    card_rows = _card_figures_by_dimension(region_ids, period, cutoff, live)
+    office_rows = card_rows["office"]
     office_qs = Office.objects.filter(
         Q(pk__in=[pk for pk in office_rows if pk is not None]) | Office.active_between_q(period.start, period.end)
     )
@@ -740,7 +839,7 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         key=lambda r: (-r["registered"], -r["holders"], r["office"].name),
     )
 
-    municipality_rows = card_figures(region_ids, period, cutoff, live, "home")
+    municipality_rows = card_rows["home"]
     municipality_objects = municipality_infos([pk for pk in municipality_rows if pk is not None])
     fields = ("registered", "taken", "holders", "uses", "children")
     municipalities = sorted(
@@ -759,13 +858,8 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
     welfare_areas = sorted(areas.values(), key=lambda r: str(r["welfare_area"]))
 
     # Per region (the regional level is never suppressed); uses by attributed region.
-    region_use_rows = _merge(
-        _by(_rolled(UseMonthly, region_ids, period, cutoff), "region_id", **USE_SUMS),
-        _by(_rolled(UseMonthly, region_ids, period, cutoff).filter(cross_region=True), "region_id",
-            cross=Sum("uses")),
-        live.uses["region"],
-    )
-    region_cards = card_figures(region_ids, period, cutoff, live, "region")
+    region_use_rows = _merge(rolled["region"], live.uses["region"])
+    region_cards = card_rows["region"]
     region_rows = _merge(region_use_rows, {key: {k: v for k, v in row.items() if k not in ("uses", "children")}
                                            for key, row in region_cards.items()})
     region_objects = list(_in_regions(Region.objects.all(), region_ids, "pk"))
@@ -781,7 +875,7 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
         region_ids=region_ids,
         regions=region_objects if region_ids is not None else [],
         period=period,
-        summary=_summary(use_totals(region_ids, period, cutoff, live), card_totals,
+        summary=_summary(_add(rolled["totals"], live.totals), card_totals,
                          network_totals(region_ids, period)),
         trend=trend,
         categories=categories,

@@ -169,3 +169,40 @@ def test_the_live_part_is_cached_for_the_configured_time(scenario, settings):
     fresh = stats_summary(user=coordinator, date_from=today, date_to=today)["uses_total"]
 
     assert (before, cached, fresh) == (0, 0, 1)
+
+
+def test_grouped_reads_every_grouping_at_once_with_the_answer_of_one_read_per_grouping(
+        scenario, django_assert_num_queries):
+    """Issue 17: the dashboards read each rollup table once for several groupings (GROUPING SETS on PostgreSQL,
+    one grouped read per set elsewhere); a real NULL key (a community card has no home municipality) stays apart
+    from the groupings that do not group by that field."""
+    from django.db import connection
+    from django.db.models import Sum
+
+    from reports.models import CardYearly, UseMonthly
+    from reports.selectors import _by, grouped
+
+    north, south = scenario["north"], scenario["south"]
+    theatre, opisto, heureka, swimming, popup = scenario["venues"]
+    office_n, office_s = scenario["offices"]
+    sets = {"home": ("home_municipality_id",), "office": ("office_id",), "region": ("region_id",)}
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        cards = grouped(CardYearly.objects.all(), sets, registered=Sum("registered"), taken=Sum("taken_into_use"))
+    muni_n, muni_s = scenario["munis"][north.pk], scenario["munis"][south.pk]
+    assert cards == {
+        "home": {muni_n.pk: {"registered": 2, "taken": 2}, muni_s.pk: {"registered": 1, "taken": 1},
+                 None: {"registered": 1, "taken": 1}},
+        "office": {office_n.pk: {"registered": 3, "taken": 3}, office_s.pk: {"registered": 1, "taken": 1}},
+        "region": {north.pk: {"registered": 3, "taken": 3}, south.pk: {"registered": 1, "taken": 1}},
+    }
+    uses = grouped(UseMonthly.objects.all(), {"venue": ("venue_id",), "crossed": ("region_id", "cross_region")},
+                   uses=Sum("uses"), children=Sum("children"))
+    assert uses["venue"] == _by(UseMonthly.objects.all(), "venue_id", uses=Sum("uses"), children=Sum("children"))
+    assert uses["venue"] == {theatre.pk: {"uses": 2, "children": 3}, opisto.pk: {"uses": 1, "children": 0},
+                             heureka.pk: {"uses": 1, "children": 0}, swimming.pk: {"uses": 1, "children": 1},
+                             popup.pk: {"uses": 1, "children": 0}}
+    # The pop-up's use counts in its card's region (south); Heureka's by a northern card is south's cross-region use.
+    assert uses["crossed"] == {(north.pk, False): {"uses": 3, "children": 3},
+                               (south.pk, True): {"uses": 1, "children": 0},
+                               (south.pk, False): {"uses": 2, "children": 1}}
+    assert grouped(UseMonthly.objects.none(), {"venue": ("venue_id",)}, uses=Sum("uses")) == {"venue": {}}
