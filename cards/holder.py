@@ -77,7 +77,8 @@ def _office_in_region(user, card: Card) -> Office:
     return next((o for o in offices if o.pk == card.office_id), offices[0])
 
 
-def _require_live(card: Card) -> None:
+def require_live(card: Card) -> None:
+    """The card can be opened on a phone: a personal card in use (``card_inactive`` / ``card_kind_mismatch``)."""
     if card.status != Card.Status.ACTIVE or card.reduced_on is not None:
         raise DomainError("card_inactive")
     if card.kind != Card.Kind.PERSONAL:
@@ -111,7 +112,7 @@ def activation_code_issue(*, user, card: Card) -> str:
     office = _office_in_region(user, card)
     with transaction.atomic():
         locked = Card.objects.select_for_update().get(pk=card.pk)
-        _require_live(locked)
+        require_live(locked)
         code = activation_code_set(locked)
         CardEvent.objects.create(card=locked, kind=CardEvent.Kind.ACTIVATION_CODE, by=user, office=office)
     return code
@@ -226,7 +227,7 @@ def mobile_link_issue(*, user, card: Card) -> str:
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         locked = Card.objects.select_for_update().get(pk=card.pk)
-        _require_live(locked)
+        require_live(locked)
         now = timezone.now()
         locked.mobile_token_hash = token_hash(token)
         locked.mobile_link_issued_at, locked.mobile_link_withdrawn_at = now, None

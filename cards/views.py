@@ -8,13 +8,21 @@ A card of another office of the user's region (R3/R4) is reached only by its exa
 never answer at the card's id, so no office can page through another office's cards.
 """
 
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -347,28 +355,66 @@ def card_inactivate(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def card_print(request, pk: int):
     """The ID-1 card and the A4 info sheet as one PDF; printing is recorded in the card's history."""
     return _print(request, _get_card(request.user, pk))
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def card_print_by_number(request, number: str):
     return _print(request, _get_card_by_number(request.user, number))
 
 
+PRINT_SESSION_KEY = "kk_prints"
+PRINT_KEPT = datetime.timedelta(hours=1)
+
+
+def _keep_print(request, key: str, value) -> None:
+    """Keep what a print put on paper (its activation codes) in the session for ``PRINT_KEPT``, so that the PDF can
+    be fetched again (a viewer saving or printing it) without issuing new codes, which would make the printed ones
+    invalid. Only the latest print of each card or import part is kept; expired ones are dropped."""
+    now = timezone.now()
+    prints = {k: kept for k, kept in (request.session.get(PRINT_SESSION_KEY) or {}).items()
+              if datetime.datetime.fromisoformat(kept["until"]) > now and k != key}
+    prints[key] = {"value": value, "until": (now + PRINT_KEPT).isoformat()}
+    request.session[PRINT_SESSION_KEY] = prints
+
+
+def _kept_print(request, key: str):
+    """What ``_keep_print`` kept under ``key`` in this session, or ``None`` (never printed here, or over an hour)."""
+    kept = (request.session.get(PRINT_SESSION_KEY) or {}).get(key)
+    if kept is None or datetime.datetime.fromisoformat(kept["until"]) <= timezone.now():
+        return None
+    return kept
+
+
 def _print(request, card: Card):
+    """POST prints: the print is recorded in the card's history and (issue 14) a fresh activation code is issued
+    (only its hash is kept, so earlier codes stop working); then the browser is sent to the PDF. GET shows the PDF
+    of this session's last print of the card, with the same code, for an hour: opening, saving or re-fetching the
+    PDF never issues another code and so never makes the printed one invalid. Without such a print, GET sends the
+    user back to the card's page to press Print."""
     _require_actor(request.user, card)
-    try:
-        services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.PRINTED)
-        # Issue 14: only the code's hash is kept, so the print issues a fresh one (earlier codes stop working).
-        code = holder.activation_code_issue(user=request.user, card=card) if card.kind == Card.Kind.PERSONAL else None
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_card_urls(request.user, card)["detail"])
-    pdf = render_card_pdf(card, base_url=request.build_absolute_uri("/"), activation_code=code)
+    detail = _card_urls(request.user, card)["detail"]
+    key = f"card:{card.pk}"
+    if request.method == "POST":
+        try:
+            services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.PRINTED)
+            code = holder.activation_code_issue(user=request.user, card=card) if card.kind == Card.Kind.PERSONAL \
+                else None
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(detail)
+        _keep_print(request, key, code)
+        return HttpResponseRedirect(request.path, status=303)  # See Other: the PDF is fetched with GET
+    kept = _kept_print(request, key)
+    if kept is None or card.status != Card.Status.ACTIVE:
+        messages.info(request, _("To print the card, press the print button on its page: the print has a new "
+                                 "activation code."))
+        return redirect(detail)
+    pdf = render_card_pdf(card, base_url=request.build_absolute_uri("/"), activation_code=kept["value"])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kaikukortti-{card.number}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -390,8 +436,9 @@ def card_handover_by_number(request, number: str):
 
 
 def _handover(request, card: Card):
-    """GET: a new random link for the phone in front of the office (an earlier phone's link stops working).
-    POST ``action=code``: a new one-time activation code, shown once; ``action=withdraw``: the link is withdrawn."""
+    """GET: the page and its choices; nothing changes. POST ``action=link``: a new random link for the phone in front
+    of the office, shown as a QR code (an earlier phone's link stops working); ``action=code``: a new one-time
+    activation code, shown once; ``action=withdraw``: the link is withdrawn."""
     _require_actor(request.user, card)
     card_url = _card_urls(request.user, card)["detail"]
     context = {"card": card, "card_url": card_url}
@@ -403,13 +450,16 @@ def _handover(request, card: Card):
                 messages.success(request, _("The mobile link was withdrawn: the card no longer opens on the lost "
                                             "phone. Give the holder a new activation code to open it again."))
                 return redirect(card_url)
-            if action != "code":
+            if action == "link":
+                token = holder.mobile_link_issue(user=request.user, card=card)
+                url = request.build_absolute_uri(reverse("cards:mobile", kwargs={"token": token}))
+                context.update(mobile_url=url, mobile_qr=qr_svg(url, scale=6, title=_("Link to the mobile card")))
+            elif action == "code":
+                context["activation_code"] = holder.activation_code_issue(user=request.user, card=card)
+            else:
                 raise DomainError("not_allowed")
-            context["activation_code"] = holder.activation_code_issue(user=request.user, card=card)
         else:
-            token = holder.mobile_link_issue(user=request.user, card=card)
-            url = request.build_absolute_uri(reverse("cards:mobile", kwargs={"token": token}))
-            context.update(mobile_url=url, mobile_qr=qr_svg(url, scale=6, title=_("Link to the mobile card")))
+            holder.require_live(card)  # the page offers nothing for a card not in use, or a community card
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(card_url)
@@ -519,9 +569,12 @@ IMPORT_PDF_CARDS = 500  # cards per batch PDF (50 A4 sheets); a larger import pr
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def import_job_pdf(request, pk: int):
-    """The cards of a finished import as A4 sheets of card-sized cards, ``IMPORT_PDF_CARDS`` per file (``?part=``)."""
+    """The cards of a finished import as A4 sheets of card-sized cards, ``IMPORT_PDF_CARDS`` per file (``?part=``).
+    POST prints: a fresh activation code on each card (issue 14), kept in the session for an hour as a single
+    card's print is (``_keep_print``), then the browser is sent to the PDF; GET shows that print again with the same
+    codes, and without one sends the user back to the import's page."""
     job = _own_import_job(request, pk)
     if job.status != ImportJob.Status.DONE:
         raise Http404
@@ -529,6 +582,7 @@ def import_job_pdf(request, pk: int):
         part = max(int(request.GET.get("part", "1")), 1)
     except ValueError:
         part = 1
+    key = f"import:{job.pk}:{part}"
     start = (part - 1) * IMPORT_PDF_CARDS
     card_ids = list(CardEvent.objects.filter(kind=CardEvent.Kind.IMPORTED, details__import_job=job.pk)
                     .order_by("details__line").values_list("card_id", flat=True)[start:start + IMPORT_PDF_CARDS])
@@ -536,8 +590,17 @@ def import_job_pdf(request, pk: int):
         raise Http404
     order = {card_id: i for i, card_id in enumerate(card_ids)}
     cards = sorted(Card.objects.filter(pk__in=card_ids, office=job.office), key=lambda card: order[card.pk])
+    if request.method == "POST":
+        codes = holder.activation_codes_issue(user=request.user, cards=cards)  # issue 14: a fresh code on each card
+        _keep_print(request, key, {str(card_id): code for card_id, code in codes.items()})
+        return HttpResponseRedirect(request.get_full_path(), status=303)
+    kept = _kept_print(request, key)
+    if kept is None:
+        messages.info(request, _("To print the cards, press the button of the PDF part on this page: the print has "
+                                 "new activation codes."))
+        return redirect("cards:import_job", pk=job.pk)
+    codes = {int(card_id): code for card_id, code in kept["value"].items()}
     title = _("Kaikukortti import %(job)s, part %(part)s") % {"job": job.pk, "part": part}
-    codes = holder.activation_codes_issue(user=request.user, cards=cards)  # issue 14: a fresh code on each card
     pdf = render_cards_pdf(cards, title=title, base_url=request.build_absolute_uri("/"), codes=codes)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kaikukortti-import-{job.pk}-{part}.pdf"'

@@ -69,15 +69,26 @@ def test_distributor_registers_prints_hands_over_renews_and_replaces(chromium, l
     assert (card.birth_year, card.children, card.language, card.home_municipality.code) == (1984, 2, "sv", "837")
     assert numbers.display(NEW_NUMBER) in page.inner_text("h1")
 
-    # Print: a PDF, recorded in the history.
-    pdf = page.request.get(f"/cards/{card.pk}/print.pdf")
-    assert pdf.status == 200
-    assert pdf.headers["content-type"] == "application/pdf"
-    assert pdf.body()[:4] == b"%PDF"
+    # Print: the button posts (in a new tab), the PDF follows; recorded in the history. Fetching the PDF again (a
+    # viewer saving it) prints nothing new.
+    pdf_url = f"/cards/{card.pk}/print.pdf"
+    opened = lambda r: r.url.endswith(pdf_url) and r.request.method == "GET"  # noqa: E731 - in the new tab
+    with page.context.expect_event("response", opened) as answer:
+        page.click("#print-card")
+    assert answer.value.status == 200
+    assert answer.value.headers["content-type"] == "application/pdf"
     assert card.events.filter(kind=CardEvent.Kind.PRINTED).count() == 1
+    again = page.request.get(pdf_url)
+    assert again.status == 200
+    assert again.body()[:4] == b"%PDF"
+    assert card.events.filter(kind=CardEvent.Kind.PRINTED).count() == 1
+    for other_page in page.context.pages:
+        if other_page != page:
+            other_page.close()
 
     # Hand over the mobile card: the client's phone opens the link without signing in, and keeps it offline.
     page.click(f'a[href="/cards/{card.pk}/mobile/"]')
+    page.click("#issue-link")
     mobile_url = page.input_value("#mobile-url")
     phone = chromium.new_context(locale="sv-FI")
     phone.set_default_timeout(TIMEOUT_MS)

@@ -1,7 +1,7 @@
 """The import journey in real Chromium (issue 15): a refused file keeps the upload form and offers the error
 report (Celery eager: the task runs when the upload's transaction commits); then a good file with the worker held
 back, so the job page is seen following it by itself (its counts while checking, then the preview), confirm, the
-page follows the saving, the batch PDF downloads.
+page follows the saving, the batch PDF opens from its button.
 
 Data: ``seed_demo --small``. Skipped without /usr/bin/chromium unless REQUIRE_BROWSER=1 (CI).
 """
@@ -87,8 +87,13 @@ def test_distributor_uploads_checks_confirms_and_prints_an_import(chromium, live
     job.refresh_from_db()
     assert (job.status, job.cards_created, Card.objects.count()) == ("done", 3, before + 3)
 
-    pdf = page.request.get(page.get_by_role("link", name="Cards PDF, part 1").get_attribute("href"))
-    assert (pdf.status, pdf.headers["content-type"], pdf.body()[:5]) == (200, "application/pdf", b"%PDF-")
+    # The part's button posts in a new tab (fresh activation codes), which follows to the PDF.
+    opened = lambda r: "/cards.pdf" in r.url and r.request.method == "GET"  # noqa: E731
+    with context.expect_event("response", opened) as answer:
+        page.get_by_role("button", name="Cards PDF, part 1").click()
+    pdf = answer.value
+    assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
+    assert page.request.get(pdf.url).body()[:5] == b"%PDF-"  # fetched again: the same print
     assert violations == []
     context.close()
 

@@ -221,8 +221,16 @@ def test_handover_page_gives_a_new_link_a_code_once_and_withdraws(client, world)
     client.force_login(staff)
     url = reverse("cards:handover_by_number", args=[card.number])
 
-    first = client.get(url).context["mobile_url"]
-    second = client.get(url).context["mobile_url"]
+    before = _state(card)
+    page = client.get(url)  # opening the page issues nothing: a phone that has the card keeps it
+    assert page.status_code == 200
+    assert "mobile_url" not in page.context
+    assert 'name="action" value="link"' in page.content.decode()
+    assert _state(card) == before
+    assert card.events.count() == 0
+
+    first = client.post(url, {"action": "link"}).context["mobile_url"]
+    second = client.post(url, {"action": "link"}).context["mobile_url"]
     assert first != second
     assert client.get(first).status_code == 410
     assert client.get(second).status_code == 200

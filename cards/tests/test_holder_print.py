@@ -39,6 +39,14 @@ def _text(tmp_path, content: bytes, name: str = "print.pdf") -> str:
                           check=True).stdout
 
 
+def _print(client, card: Card):
+    """Press Print on the card's page: a POST, then the PDF at the address it sends the browser to (303)."""
+    url = reverse("cards:print", args=[card.pk])
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(url, 303)]
+    return response
+
+
 def _refused(number: str, code: str) -> str:
     with pytest.raises(DomainError) as refused:
         holder.activate(number=number, code=code, address=ADDRESS)
@@ -51,7 +59,7 @@ def test_printing_issues_a_fresh_code_printed_under_the_number_and_the_earlier_c
     earlier = holder.activation_code_issue(user=world.jakaja, card=card)
     client.force_login(world.jakaja)
 
-    response = client.get(reverse("cards:print", args=[card.pk]))
+    response = _print(client, card)
 
     assert response.status_code == 200
     text = _text(tmp_path, response.content)
@@ -82,8 +90,8 @@ def test_printing_issues_a_fresh_code_printed_under_the_number_and_the_earlier_c
 def test_printing_again_makes_the_first_print_s_code_invalid(client, world, tmp_path):
     card = card_for(world.office, world.tampere)
     client.force_login(world.jakaja)
-    first = CODE.findall(_text(tmp_path, client.get(reverse("cards:print", args=[card.pk])).content, "1.pdf"))[0]
-    second = CODE.findall(_text(tmp_path, client.get(reverse("cards:print", args=[card.pk])).content, "2.pdf"))[0]
+    first = CODE.findall(_text(tmp_path, _print(client, card).content, "1.pdf"))[0]
+    second = CODE.findall(_text(tmp_path, _print(client, card).content, "2.pdf"))[0]
 
     assert first != second
     assert _refused(card.number, first) == "activation_invalid"
@@ -104,7 +112,7 @@ def test_a_community_card_prints_without_a_code(client, world, tmp_path):
     card = card_for(world.office, world.tampere, kind=Card.Kind.COMMUNITY, children=0, birth_year=None)
     client.force_login(world.jakaja)
 
-    response = client.get(reverse("cards:print", args=[card.pk]))
+    response = _print(client, card)
 
     assert response.status_code == 200
     assert CODE.findall(_text(tmp_path, response.content)) == []
@@ -131,7 +139,10 @@ def test_the_batch_pdf_prints_a_fresh_code_on_each_card_that_activates_it(client
     page = client.get(reverse("cards:import_job", args=[job.pk])).content.decode()
     assert "printing makes the cards' earlier activation codes invalid" in page
 
-    response = client.get(reverse("cards:import_job_pdf", args=[job.pk]))
+    assert client.get(reverse("cards:import_job_pdf", args=[job.pk]))["Location"] == reverse(
+        "cards:import_job", args=[job.pk])  # the PDF before pressing print: back to the page, nothing issued
+    assert CardEvent.objects.filter(kind=CardEvent.Kind.ACTIVATION_CODE).count() == 1
+    response = client.post(reverse("cards:import_job_pdf", args=[job.pk]), follow=True)
 
     assert response.status_code == 200
     lines = _text(tmp_path, response.content).splitlines()
@@ -144,6 +155,10 @@ def test_the_batch_pdf_prints_a_fresh_code_on_each_card_that_activates_it(client
         printed[card.pk] = below.group(0)
     assert len(set(printed.values())) == 3
     assert CardEvent.objects.filter(kind=CardEvent.Kind.ACTIVATION_CODE).count() == 4  # one above, three printed
+    # Fetched again (a viewer saving the file): the same codes, none issued.
+    again = _text(tmp_path, client.get(reverse("cards:import_job_pdf", args=[job.pk])).content, "again.pdf")
+    assert set(CODE.findall(again)) == set(printed.values())
+    assert CardEvent.objects.filter(kind=CardEvent.Kind.ACTIVATION_CODE).count() == 4
     assert _refused(cards[0].number, earlier) == "activation_invalid"
     assert _refused(cards[1].number, printed[cards[0].pk]) == "activation_invalid"  # another card's code
     for card in cards:
@@ -166,3 +181,38 @@ def test_batch_codes_skip_cards_not_in_use_and_refuse_another_region(world):
         holder.activation_codes_issue(user=world.other_jakaja, cards=[live])
     assert refused.value.code == "not_allowed"
     assert Card.objects.filter(pk=live.pk).values().get() == before
+
+
+def test_fetching_the_pdf_again_shows_the_same_code_and_issues_nothing(client, world, tmp_path):
+    """A PDF viewer that fetches the file again (to save or print it) must not make the printed code invalid."""
+    card = card_for(world.office, world.tampere)
+    client.force_login(world.jakaja)
+    code = CODE.findall(_text(tmp_path, _print(client, card).content, "1.pdf"))[0]
+    card.refresh_from_db()
+    before = (Card.objects.filter(pk=card.pk).values().get(), card.events.count())
+
+    again = client.get(reverse("cards:print", args=[card.pk]))
+
+    assert again.status_code == 200
+    assert again["Cache-Control"] == "no-store"
+    assert set(CODE.findall(_text(tmp_path, again.content, "2.pdf"))) == {code}  # on the card and the sheet
+    assert (Card.objects.filter(pk=card.pk).values().get(), card.events.count()) == before
+    assert holder.activate(number=card.number, code=code, address=ADDRESS)
+
+
+def test_the_pdf_without_pressing_print_sends_back_to_the_card_and_issues_nothing(client, world):
+    card = card_for(world.office, world.tampere)
+    earlier = holder.activation_code_issue(user=world.jakaja, card=card)
+    client.force_login(world.jakaja)
+    card.refresh_from_db()
+    before = (Card.objects.filter(pk=card.pk).values().get(), card.events.count())
+
+    response = client.get(reverse("cards:print", args=[card.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cards:detail", args=[card.pk])
+    assert (Card.objects.filter(pk=card.pk).values().get(), card.events.count()) == before
+    assert holder.activate(number=card.number, code=earlier, address=ADDRESS)  # the earlier code still works
+    # Another user's session has no print of this card either.
+    client.force_login(world.other_jakaja)
+    assert client.get(reverse("cards:print", args=[card.pk])).status_code == 404

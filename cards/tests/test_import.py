@@ -476,8 +476,9 @@ def test_the_cards_of_a_finished_import_print_as_a4_sheets_of_ten(client, world,
     page = client.get(reverse("cards:import_job", args=[job.pk])).content.decode()
     assert page.count(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=") == 2
 
-    first = client.get(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=1")
-    second = client.get(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=2")
+    first = client.post(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=1", follow=True)
+    second = client.post(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=2", follow=True)
+    assert second.redirect_chain == [(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=2", 303)]
 
     assert (first.status_code, first["Content-Type"], second.status_code) == (200, "application/pdf", 200)
     pages = []
@@ -492,5 +493,7 @@ def test_the_cards_of_a_finished_import_print_as_a4_sheets_of_ten(client, world,
     numbers_printed = list(Card.objects.order_by("birth_year").values_list("number", flat=True))
     assert [numbers.display(n) in text_first for n in numbers_printed] == [True] * 12 + [False] * 2
     assert client.get(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=3").status_code == 404
+    assert client.post(reverse("cards:import_job_pdf", args=[job.pk]) + "?part=3").status_code == 404
     client.force_login(world.other_jakaja)
     assert client.get(reverse("cards:import_job_pdf", args=[job.pk])).status_code == 404
+    assert client.post(reverse("cards:import_job_pdf", args=[job.pk])).status_code == 404

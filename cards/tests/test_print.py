@@ -102,8 +102,9 @@ def test_print_returns_a_pdf_with_a_card_page_and_an_a4_page_and_records_it(clie
     card = card_for(world.office, world.tampere, children=2)
     client.force_login(world.jakaja)
 
-    response = client.get(reverse("cards:print", args=[card.pk]))
+    response = client.post(reverse("cards:print", args=[card.pk]), follow=True)
 
+    assert response.redirect_chain == [(reverse("cards:print", args=[card.pk]), 303)]
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -144,6 +145,8 @@ def test_print_is_refused_for_other_offices_and_inactive_cards(client):
     client.force_login(world.jakaja)
 
     assert client.get(reverse("cards:print", args=[other.pk])).status_code == 404
-    response = client.get(reverse("cards:print", args=[inactive.pk]))
+    assert client.post(reverse("cards:print", args=[other.pk])).status_code == 404
+    response = client.post(reverse("cards:print", args=[inactive.pk]))
     assert response.status_code == 302
+    assert response["Location"] == reverse("cards:detail", args=[inactive.pk])
     assert CardEvent.objects.count() == 0

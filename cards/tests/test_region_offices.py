@@ -262,7 +262,8 @@ def test_office_b_replaces_the_card_by_its_number_and_goes_on_to_the_new_one(cli
     assert old.display_number not in html
     assert _by_number("print", NEW_NUMBER) in html
     # Printing the new card is recorded as office B's.
-    printed = client.get(_by_number("print", NEW_NUMBER))
+    printed = client.post(_by_number("print", NEW_NUMBER), follow=True)
+    assert printed.redirect_chain == [(_by_number("print", NEW_NUMBER), 303)]
     assert printed.status_code == 200
     assert printed["Content-Type"] == "application/pdf"
     assert new.events.get(kind=CardEvent.Kind.PRINTED).office == world.office_b
@@ -271,10 +272,11 @@ def test_office_b_replaces_the_card_by_its_number_and_goes_on_to_the_new_one(cli
 def test_office_b_hands_over_the_mobile_card(client, world):
     _as(client, world.staff_b)
 
-    response = client.get(_by_number("handover", world.card.number))
+    response = client.post(_by_number("handover", world.card.number), {"action": "link"})
 
     assert response.status_code == 200
     assert response.context["card_url"] == _by_number("detail", world.card.number)
+    assert response.context["mobile_url"]
     assert world.card.events.get(kind=CardEvent.Kind.MOBILE_LINK).office == world.office_b
 
 
@@ -313,6 +315,8 @@ def test_other_regions_and_venues_get_404_for_the_number_and_change_nothing(clie
 
     for name in ("detail", "renew", "replace", "print", "handover"):
         assert client.get(_by_number(name, world.card.number)).status_code == 404, name
+    assert client.post(_by_number("print", world.card.number)).status_code == 404
+    assert client.post(_by_number("handover", world.card.number), {"action": "link"}).status_code == 404
     assert client.post(_by_number("renew", world.card.number), {}).status_code == 404
     assert client.post(_by_number("replace", world.card.number), {"reason": "lost"}).status_code == 404
 

@@ -97,6 +97,7 @@ def test_pages_with_card_data_are_never_stored(demo):
         "card list": staff.get("/cards/"),
         "card detail": staff.get(f"/cards/{card.pk}/"),
         "handover": staff.get(f"/cards/{card.pk}/mobile/"),
+        "handover's QR": staff.post(f"/cards/{card.pk}/mobile/", {"action": "link"}),
         "register": staff.get("/cards/register/"),
         "counter": counter,
         "counter check": venue.post("/venues/counter/check/", {"number": card.number},
@@ -108,7 +109,8 @@ def test_pages_with_card_data_are_never_stored(demo):
     for what, response in answers.items():
         assert response.status_code in (200, 400, 422), (what, response.status_code)
         assert "no-store" in response["Cache-Control"], what
-    print_pdf = staff.get(f"/cards/{card.pk}/print.pdf")
+    print_pdf = staff.post(f"/cards/{card.pk}/print.pdf", follow=True)
+    assert print_pdf["Content-Type"] == "application/pdf"
     assert print_pdf["Cache-Control"] == "no-store"
 
 

@@ -38,7 +38,9 @@ def test_handover_page_shows_the_link_as_qr_and_records_it(client, world):
     card = card_for(world.office, world.tampere)
     client.force_login(world.jakaja)
 
-    response = client.get(reverse("cards:handover", args=[card.pk]))
+    assert "mobile_url" not in client.get(reverse("cards:handover", args=[card.pk])).context  # nothing on GET
+    assert not card.events.exists()
+    response = client.post(reverse("cards:handover", args=[card.pk]), {"action": "link"})
 
     assert response.status_code == 200
     # Issue 14: a random link stored hashed, not derived from the card.
