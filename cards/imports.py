@@ -119,6 +119,12 @@ def _csv_rows(handle) -> Iterator[list]:
 # few MB of memory, before openpyxl sees it.
 
 SCAN_CHUNK = 1024 * 1024
+# What the zip directory says each part unpacks to (zipfile never inflates a part past its declared size): the first
+# sheet at most SHEET_MAX_BYTES (a 100,000-row sheet written with inline strings is about 33 MB), every other part
+# (shared strings, styles: openpyxl holds them in memory whole) at most PART_MAX_BYTES. A small upload that inflates
+# past these, a zip bomb, is refused before anything is inflated.
+SHEET_MAX_BYTES = 128 * 1024 * 1024
+PART_MAX_BYTES = 32 * 1024 * 1024
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?row[\s>/]")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref=[\"']([^\"']*)[\"']")
 _SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s>/]")
@@ -177,12 +183,30 @@ def _first_sheet_path(book: zipfile.ZipFile) -> str:
     return "xl/worksheets/sheet1.xml"
 
 
+class _Budget:
+    """A stream read up to ``left`` bytes; ``over`` once it turns out to hold more."""
+
+    def __init__(self, stream, left: int) -> None:
+        self.stream, self.left, self.over = stream, left, left < 0
+
+    def read(self, size: int) -> bytes:
+        if self.left <= 0:
+            self.over = self.over or bool(self.stream.read(1))
+            return b""
+        block = self.stream.read(min(size, self.left))
+        self.left -= len(block)
+        return block
+
+
 def xlsx_prescan(handle, limit: int) -> None:
     """Refuse (``import_too_many_rows``) a workbook whose first sheet declares or holds more than ``limit`` data
-    rows, reading only its zip directory and that sheet's XML, streaming; leaves ``handle`` at its start."""
+    rows, reading only its zip directory and that sheet's XML, streaming; leaves ``handle`` at its start. A workbook
+    whose parts unpack past ``SHEET_MAX_BYTES`` / ``PART_MAX_BYTES`` is refused (``import_file_too_large``) first."""
     try:
         with zipfile.ZipFile(handle) as book:
             name = _first_sheet_path(book)
+            if any(info.file_size > PART_MAX_BYTES for info in book.infolist() if info.filename != name):
+                raise DomainError("import_file_too_large")
             if name not in book.NameToInfo:
                 return  # openpyxl says what is wrong with it
             with book.open(name) as sheet:
@@ -190,8 +214,13 @@ def xlsx_prescan(handle, limit: int) -> None:
                 data = _SHEET_DATA.search(head)
                 if _declared_rows(head[:data.start()] if data else head) > limit + 1:
                     raise DomainError("import_too_many_rows")
-                if count_xml_rows(sheet, limit + 1, chunk=SCAN_CHUNK, head=head) > limit + 1:
+                # Too many rows is said first (a 1.5 M-row sheet is over both); the rows are counted in at most
+                # SHEET_MAX_BYTES of XML, so a sheet that inflates past it with few rows is not inflated further.
+                budget = _Budget(sheet, SHEET_MAX_BYTES - len(head))
+                if count_xml_rows(budget, limit + 1, chunk=SCAN_CHUNK, head=head) > limit + 1:
                     raise DomainError("import_too_many_rows")
+                if budget.over:
+                    raise DomainError("import_file_too_large")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError) as exc:
         raise DomainError("import_file_unreadable") from exc
     finally:

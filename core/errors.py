@@ -58,6 +58,8 @@ MESSAGES = {
     "import_columns_missing": _("The file needs a header row with at least the columns birth_year and municipality."),
     "import_file_unreadable": _("The file could not be read as CSV or Excel (.xlsx)."),
     "import_too_many_rows": _("The file has too many rows (at most 100,000)."),
+    "import_file_too_large": _("The workbook is too large when unpacked. Save it as CSV, or split it into smaller "
+                               "files."),
     "period_invalid": _("The period ends before it starts."),
     "report_not_ready": _("The file is not ready yet."),
     "job_interrupted": _(

@@ -398,6 +398,46 @@ def test_the_prescan_finds_the_first_sheet_through_the_workbook_relationships(mo
     assert (refused.value.code, target.tell()) == ("import_too_many_rows", 0)
 
 
+@pytest.mark.parametrize("part", ["sheet", "shared strings"])
+def test_a_workbook_that_unpacks_past_the_caps_is_refused_before_anything_is_inflated(world, upload, monkeypatch,
+                                                                                       no_full_parse, part):
+    """A zip bomb: a small upload whose sheet (or shared strings, which openpyxl holds in memory whole) unpacks to
+    more than the caps is refused before openpyxl parses it; nothing is saved and the upload is not kept."""
+    rows = [["birth_year", "municipality"]] + [[1980, 837]] * 5
+    file = xlsx_file(rows)
+    if part == "sheet":
+        monkeypatch.setattr(imports, "SHEET_MAX_BYTES", 200)
+    else:
+        source, target = zipfile.ZipFile(io.BytesIO(file.read())), io.BytesIO()
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                out.writestr(info.filename, source.read(info.filename))
+            out.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * 5000 + b"</sst>")  # 5 kB of nothing
+        file = SimpleUploadedFile("kortit.xlsx", target.getvalue(), content_type=XLSX)
+        monkeypatch.setattr(imports, "PART_MAX_BYTES", 4000)
+    inflated = []
+    original = imports.count_xml_rows
+    monkeypatch.setattr(imports, "count_xml_rows", lambda *a, **k: inflated.append(1) or original(*a, **k))
+
+    job = upload(file)
+
+    assert (job.status, job.error, job.rows_read, job.rows_valid) == ("refused", "import_file_too_large", 0, 0)
+    assert no_full_parse == []  # openpyxl never saw it
+    # Shared strings are judged from the zip directory alone; a sheet's rows are counted within the cap only.
+    assert inflated == ([] if part == "shared strings" else [1])
+    assert Card.objects.count() == 0
+    assert not imports.upload_storage.exists(job.file)
+
+
+def test_a_workbook_within_the_caps_passes(world, upload, monkeypatch, no_full_parse):
+    monkeypatch.setattr(imports, "SHEET_MAX_BYTES", 100_000)
+    monkeypatch.setattr(imports, "PART_MAX_BYTES", 100_000)
+
+    job = upload(xlsx_file([["birth_year", "municipality"]] + [[1980, 837]] * 5))
+
+    assert (job.status, job.rows_read, job.rows_valid) == ("validated", 5, 5)
+
+
 def test_a_file_named_xlsx_that_is_no_zip_is_unreadable(world, upload, no_full_parse):
     job = upload(SimpleUploadedFile("kortit.xlsx", b"birth_year,municipality\n1980,837\n", content_type=XLSX))
 
@@ -497,3 +537,15 @@ def test_the_cards_of_a_finished_import_print_as_a4_sheets_of_ten(client, world,
     client.force_login(world.other_jakaja)
     assert client.get(reverse("cards:import_job_pdf", args=[job.pk])).status_code == 404
     assert client.post(reverse("cards:import_job_pdf", args=[job.pk])).status_code == 404
+
+
+def test_the_sheet_budget_counts_rows_within_it_and_says_when_there_is_more():
+    xml = b"<sheetData>" + b"<row><c/></row>" * 100 + b"</sheetData>"
+    within = imports._Budget(io.BytesIO(xml), len(xml))
+    assert (imports.count_xml_rows(within, 1000, chunk=7), within.over) == (100, False)
+    cut = imports._Budget(io.BytesIO(xml), 11 + 15 * 10)  # the opening tag and ten rows
+    assert (imports.count_xml_rows(cut, 1000, chunk=7), cut.over) == (10, True)
+    # Over the row limit inside the budget: too many rows is what it says (the budget was not used up).
+    many = imports._Budget(io.BytesIO(xml), len(xml))
+    assert imports.count_xml_rows(many, 50, chunk=16) > 50
+    assert not many.over
