@@ -80,7 +80,13 @@ def test_the_footer_links_and_the_language_switch_work_with_the_keyboard_at_320_
     page.wait_for_url("**/fi/privacy/")
     page.locator("header.site summary").focus()
     page.keyboard.press("Enter")
-    page.select_option("#lang-select", "sv")  # the picker submits on change (kaikukanta.js)
+    page.locator("#lang-select").focus()
+    page.select_option("#lang-select", "sv")  # choosing changes nothing yet (WCAG 3.2.2: no change on input)
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/fi/privacy/")
+    page.keyboard.press("Tab")  # to the language menu's own button
+    assert page.evaluate("document.activeElement.textContent") == "Vaihda kieli"
+    page.keyboard.press("Enter")
     page.wait_for_url("**/sv/privacy/")
 
     assert page.evaluate("document.documentElement.lang") == "sv"
