@@ -811,6 +811,25 @@ def card_handover_record(*, user, card: Card, kind: str) -> CardEvent:
     return _event(card, kind, user, office)
 
 
+def cards_printed_record(*, user, cards) -> list[CardEvent]:
+    """``card_handover_record(kind=PRINTED)`` for a batch print (a selection of the office's cards, an import's
+    PDF part): one "printed" event per card in use, in one insert; cards not in use are not printed and get none.
+    Refused (``not_allowed``, nothing recorded) when the user works at no office of a card's region."""
+    offices_by_region: dict[int, list[Office]] = {}
+    for office in Office.objects.filter(pk__in=scope_for(user).office_ids).order_by("pk"):
+        offices_by_region.setdefault(office.region_id, []).append(office)
+    events = []
+    for card in cards:
+        offices = offices_by_region.get(card.region_id)
+        if not offices:
+            raise DomainError("not_allowed")
+        if card.status != Card.Status.ACTIVE or card.reduced_on is not None:
+            continue
+        office = next((o for o in offices if o.pk == card.office_id), offices[0])
+        events.append(CardEvent(card=card, kind=CardEvent.Kind.PRINTED, by=user, office=office, details={}))
+    return CardEvent.objects.bulk_create(events)
+
+
 # --- R15: every use rule without logging (bookings, issue 16) ----------------------------------------
 
 

@@ -165,7 +165,9 @@ def card_print_selection(request):
         return back
     title = _("Kaikukortti cards (%(count)s)") % {"count": count}
     cards = list(cards)
-    codes = holder.activation_codes_issue(user=request.user, cards=cards)  # issue 14: a fresh code on each card
+    with transaction.atomic():  # each card's history says it was printed, with the fresh code (issue 14)
+        services.cards_printed_record(user=request.user, cards=cards)
+        codes = holder.activation_codes_issue(user=request.user, cards=cards)
     pdf = render_cards_pdf(cards, title=title, base_url=request.build_absolute_uri("/"), codes=codes)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kaikukortit-{timezone.localdate():%Y%m%d}.pdf"'
@@ -591,7 +593,9 @@ def import_job_pdf(request, pk: int):
     order = {card_id: i for i, card_id in enumerate(card_ids)}
     cards = sorted(Card.objects.filter(pk__in=card_ids, office=job.office), key=lambda card: order[card.pk])
     if request.method == "POST":
-        codes = holder.activation_codes_issue(user=request.user, cards=cards)  # issue 14: a fresh code on each card
+        with transaction.atomic():  # each card's history says it was printed, with a fresh code (issue 14)
+            services.cards_printed_record(user=request.user, cards=cards)
+            codes = holder.activation_codes_issue(user=request.user, cards=cards)
         _keep_print(request, key, {str(card_id): code for card_id, code in codes.items()})
         return HttpResponseRedirect(request.get_full_path(), status=303)
     kept = _kept_print(request, key)

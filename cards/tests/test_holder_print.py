@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cards import holder, pdf, services
 from cards.models import ActivationAttempt, Card, CardEvent
@@ -155,10 +156,13 @@ def test_the_batch_pdf_prints_a_fresh_code_on_each_card_that_activates_it(client
         printed[card.pk] = below.group(0)
     assert len(set(printed.values())) == 3
     assert CardEvent.objects.filter(kind=CardEvent.Kind.ACTIVATION_CODE).count() == 4  # one above, three printed
-    # Fetched again (a viewer saving the file): the same codes, none issued.
+    assert sorted(CardEvent.objects.filter(kind=CardEvent.Kind.PRINTED).values_list("card", flat=True)) == sorted(
+        card.pk for card in cards)  # each card's history says it was printed
+    # Fetched again (a viewer saving the file): the same codes, none issued, nothing more recorded.
+    events = CardEvent.objects.count()
     again = _text(tmp_path, client.get(reverse("cards:import_job_pdf", args=[job.pk])).content, "again.pdf")
     assert set(CODE.findall(again)) == set(printed.values())
-    assert CardEvent.objects.filter(kind=CardEvent.Kind.ACTIVATION_CODE).count() == 4
+    assert CardEvent.objects.count() == events
     assert _refused(cards[0].number, earlier) == "activation_invalid"
     assert _refused(cards[1].number, printed[cards[0].pk]) == "activation_invalid"  # another card's code
     for card in cards:
@@ -216,3 +220,20 @@ def test_the_pdf_without_pressing_print_sends_back_to_the_card_and_issues_nothin
     # Another user's session has no print of this card either.
     client.force_login(world.other_jakaja)
     assert client.get(reverse("cards:print", args=[card.pk])).status_code == 404
+
+
+def test_a_batch_print_records_each_card_in_use_and_refuses_staff_of_another_region(world):
+    live = card_for(world.office, world.tampere)
+    gone = card_for(world.office, world.tampere, status="inactive", inactive_reason="lost",
+                    inactivated_on=timezone.localdate())
+    before = CardEvent.objects.count()
+    with pytest.raises(DomainError) as refused:
+        services.cards_printed_record(user=world.other_jakaja, cards=[live, gone])
+    assert refused.value.code == "not_allowed"
+    assert CardEvent.objects.count() == before
+
+    events = services.cards_printed_record(user=world.jakaja, cards=[live, gone])
+
+    assert [(e.card_id, e.kind, e.by_id, e.office_id) for e in events] == [
+        (live.pk, CardEvent.Kind.PRINTED, world.jakaja.pk, world.office.pk)]
+    assert CardEvent.objects.count() == before + 1

@@ -101,6 +101,9 @@ def test_the_selected_cards_print_as_one_pdf_in_the_list_order(client, world, ow
     assert printed == [([cards[0].number, cards[2].number], "Kaikukortti cards (2)")]
     assert sorted(CardEvent.objects.filter(kind=CardEvent.Kind.ACTIVATION_CODE).values_list("card", flat=True)) == (
         sorted([cards[0].pk, cards[2].pk]))
+    # Each printed card's history says so, as a single print does: by whom and at which office.
+    assert sorted(CardEvent.objects.filter(kind=CardEvent.Kind.PRINTED).values_list("card", "by", "office")) == (
+        sorted([(cards[0].pk, world.jakaja.pk, world.office.pk), (cards[2].pk, world.jakaja.pk, world.office.pk)]))
     assert client.get(reverse("cards:print_selection")).status_code == 405
 
 
