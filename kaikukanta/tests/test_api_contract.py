@@ -201,6 +201,10 @@ def test_api_refuses_invalid_input_cleanly(contract_world, method, path):
     run()
 
 
+# Rarely (twice in many CI runs, never alone or in its module here) Hypothesis stops this run with
+# FlakyStrategyDefinition: a replayed chain drew differently from its first run. It runs once more before it fails;
+# a second failure fails the run.
+@pytest.mark.flaky(reruns=1)
 @pytest.mark.django_db
 def test_api_stateful_as_box_office(contract_world):
     """Chains of calls linked by the responses (schemathesis infers the links): log a use, then read it,
