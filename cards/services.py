@@ -803,12 +803,22 @@ def card_handover_record(*, user, card: Card, kind: str) -> CardEvent:
     if kind not in (CardEvent.Kind.PRINTED, CardEvent.Kind.MOBILE_LINK):
         raise ValueError(kind)
     offices = list(Office.objects.filter(pk__in=scope_for(user).office_ids, region_id=card.region_id).order_by("pk"))
+    office = _handing_office(offices, card)
+    if not _in_use(card):
+        raise DomainError("card_inactive")
+    return _event(card, kind, user, office)
+
+
+def _handing_office(offices: list[Office], card: Card) -> Office:
+    """Of the user's offices in the card's region (``offices``), the one a print or handover is recorded for: the
+    card's own when the user works there. ``not_allowed`` when there is none."""
     if not offices:
         raise DomainError("not_allowed")
-    if card.status != Card.Status.ACTIVE or card.reduced_on is not None:
-        raise DomainError("card_inactive")
-    office = next((o for o in offices if o.pk == card.office_id), offices[0])
-    return _event(card, kind, user, office)
+    return next((o for o in offices if o.pk == card.office_id), offices[0])
+
+
+def _in_use(card: Card) -> bool:
+    return card.status == Card.Status.ACTIVE and card.reduced_on is None
 
 
 def cards_printed_record(*, user, cards) -> list[CardEvent]:
@@ -820,13 +830,9 @@ def cards_printed_record(*, user, cards) -> list[CardEvent]:
         offices_by_region.setdefault(office.region_id, []).append(office)
     events = []
     for card in cards:
-        offices = offices_by_region.get(card.region_id)
-        if not offices:
-            raise DomainError("not_allowed")
-        if card.status != Card.Status.ACTIVE or card.reduced_on is not None:
-            continue
-        office = next((o for o in offices if o.pk == card.office_id), offices[0])
-        events.append(CardEvent(card=card, kind=CardEvent.Kind.PRINTED, by=user, office=office, details={}))
+        office = _handing_office(offices_by_region.get(card.region_id, []), card)
+        if _in_use(card):
+            events.append(CardEvent(card=card, kind=CardEvent.Kind.PRINTED, by=user, office=office, details={}))
     return CardEvent.objects.bulk_create(events)
 
 

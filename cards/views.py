@@ -403,9 +403,10 @@ def _print(request, card: Card):
     key = f"card:{card.pk}"
     if request.method == "POST":
         try:
-            services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.PRINTED)
-            code = holder.activation_code_issue(user=request.user, card=card) if card.kind == Card.Kind.PERSONAL \
-                else None
+            with transaction.atomic():  # the print is recorded with its code, or neither
+                services.card_handover_record(user=request.user, card=card, kind=CardEvent.Kind.PRINTED)
+                code = holder.activation_code_issue(user=request.user, card=card) \
+                    if card.kind == Card.Kind.PERSONAL else None
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(detail)
