@@ -11,7 +11,8 @@ What it does, in order:
    (idempotent: generates the cards and uses once, later runs skip).
 2. Starts gunicorn on 127.0.0.1 (``--workers`` × ``--threads``, gthread) with the PostgreSQL settings,
    signs in ``bench-venue`` through the login form (session cookie) and picks valid personal cards
-   (valid cards only, so the failed-check throttle never trips).
+   without a use at its venue today (valid cards only, so the failed-check throttle never trips), dealt one
+   per pair from a shuffled deck.
 3. For each client count (default 1, 8 and 32 threads, each with its own keep-alive
    ``http.client`` connection, no think time) runs check + log pairs for ``--duration`` seconds after
    a warm-up, and prints p50/p95 of the pair and of each request and the logged uses per second.
@@ -178,25 +179,50 @@ def sign_in(port: int, password: str) -> Session:
     return session
 
 
-def pick_cards(limit: int = 20_000) -> list[str]:
-    """Valid personal cards that work at the bench venue (not of a local-only region)."""
+def pick_cards(limit: int = 100_000) -> list[str]:
+    """Valid personal cards that work at the bench venue (not of a local-only region) and have no use there
+    today: each pair logs a card's first use of the day, as nearly every use at a real counter is. (Drawing
+    again and again from a few cards made the repeat warning the common case: every later run showed each
+    card's earlier uses and logged with a confirmation, and grew slower with every run of the day.)"""
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
 
-    from cards.models import Card
+    from cards.models import Card, Use
+    from core.scopes import scope_for
 
     today = timezone.localdate()
+    venue_id = next(iter(scope_for(get_user_model().objects.get(username=USERNAME)).venue_ids))
     with connection.cursor() as cursor:
         cursor.execute(f"""
             SELECT c.number FROM {Card._meta.db_table} c JOIN regions_region r ON r.id = c.region_id
             WHERE c.status = 'active' AND c.kind = 'personal' AND c.issued_on <= %s AND c.valid_until >= %s
               AND NOT r.local_only
+              AND NOT EXISTS (SELECT 1 FROM {Use._meta.db_table} u
+                              WHERE u.card_id = c.id AND u.venue_id = %s AND u.used_on = %s)
             ORDER BY c.id DESC LIMIT %s
-        """, [today, today + datetime.timedelta(days=2), limit])
+        """, [today, today + datetime.timedelta(days=2), venue_id, today, limit])
         numbers = [row[0] for row in cursor.fetchall()]
     if not numbers:
         sys.exit("no valid card to benchmark with")
     return numbers
+
+
+class Deck:
+    """The cards of a whole run in a shuffled order, dealt one per pair to whichever connection asks: a card
+    comes back (as a repeat the check reports) only after every other card has been logged once."""
+
+    def __init__(self, cards: list[str]) -> None:
+        self.cards = list(cards)
+        random.Random(0).shuffle(self.cards)
+        self.position = 0
+        self.lock = threading.Lock()
+
+    def deal(self) -> str:
+        with self.lock:
+            card = self.cards[self.position % len(self.cards)]
+            self.position += 1
+        return card
 
 
 # --- measuring -------------------------------------------------------------------------------------
@@ -287,8 +313,9 @@ class Pair:
         key = (check.get("log") or {}).get("idempotency_key") or uuid.uuid4().hex
         log = {"number": number, "idempotency_key": key, "children": "0", "kind": "ticket"}
         if check.get("repeat"):
-            # The bench draws cards at random, so some come back the same day: it confirms the repeat the check
-            # reported (issue 11) in the same request, rather than timing the page's refusal and "Log again" too.
+            # A card comes back the same day only once the deck is used up (or from an earlier run): the bench
+            # confirms the repeat the check reported (issue 11) in the same request, rather than timing the page's
+            # refusal and "Log again" too.
             log["confirm_repeat"] = "1"
         status_l, body_l, t_log = self._post(conn, "/venues/counter/log/", log)
         ok = ok_check and status_l == 201
@@ -317,7 +344,7 @@ def _broken(samples: Samples, lock: threading.Lock, exc: Exception) -> None:
             samples.error_examples.append(repr(exc))
 
 
-def run_clients(port: int, session: Session, cards: list[str], clients: int, warmup: float,
+def run_clients(port: int, session: Session, cards: Deck, clients: int, warmup: float,
                 duration: float) -> tuple[Samples, float]:
     """Closed loop: ``clients`` connections, each sends its next pair as soon as the last is answered."""
     samples = Samples()
@@ -328,7 +355,6 @@ def run_clients(port: int, session: Session, cards: list[str], clients: int, war
     stop_at = measure_from + duration
 
     def client(index: int) -> None:
-        rng = random.Random(index)
         conn = pair.connect()
         while time.monotonic() < start:
             time.sleep(0.001)
@@ -337,7 +363,7 @@ def run_clients(port: int, session: Session, cards: list[str], clients: int, war
             if began >= stop_at:
                 break
             try:
-                ok, t_check, t_log, problem = pair(conn, rng.choice(cards))
+                ok, t_check, t_log, problem = pair(conn, cards.deal())
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 conn.close()
                 conn = pair.connect()
@@ -360,7 +386,7 @@ def run_clients(port: int, session: Session, cards: list[str], clients: int, war
 ABANDON_AFTER = 5.0
 
 
-def run_rate(port: int, session: Session, cards: list[str], rate: float, clients: int, warmup: float,
+def run_rate(port: int, session: Session, cards: Deck, rate: float, clients: int, warmup: float,
              duration: float) -> tuple[Samples, float]:
     """Open loop: a pair falls due every 1/``rate`` seconds and is sent by the first free connection of a
     pool; its latency counts from when it fell due, so waiting for a free connection (a server that
@@ -390,7 +416,6 @@ def run_rate(port: int, session: Session, cards: list[str], rate: float, clients
             due.put(None)
 
     def client(index: int) -> None:
-        rng = random.Random(1000 + index)
         conn = pair.connect()
         while (at := due.get()) is not None:
             if time.monotonic() > stop_at + ABANDON_AFTER:
@@ -402,7 +427,7 @@ def run_rate(port: int, session: Session, cards: list[str], rate: float, clients
                         samples.error_examples.append(f"not sent: more than {ABANDON_AFTER} s behind")
                 continue
             try:
-                ok, t_check, t_log, problem = pair(conn, rng.choice(cards))
+                ok, t_check, t_log, problem = pair(conn, cards.deal())
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 conn.close()
                 conn = pair.connect()
@@ -426,7 +451,7 @@ def run_rate(port: int, session: Session, cards: list[str], rate: float, clients
     return samples, duration
 
 
-def floor_services(cards: list[str], pairs: int) -> Samples:
+def floor_services(cards: Deck, pairs: int) -> Samples:
     """The same check + log through cards.services in this process: the rules and the database, no HTTP."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
@@ -438,10 +463,9 @@ def floor_services(cards: list[str], pairs: int) -> Samples:
 
     user = get_user_model().objects.get(username=USERNAME)
     venue = Venue.objects.get(pk=next(iter(scope_for(user).venue_ids)))
-    rng = random.Random(7)
     samples = Samples()
     for _ in range(pairs):
-        number = rng.choice(cards)
+        number = cards.deal()
         t0 = time.perf_counter()
         forget_scope(user)  # a request computes the scope once
         result = card_check(user=user, venue=venue, number=number)
@@ -458,7 +482,7 @@ def floor_services(cards: list[str], pairs: int) -> Samples:
     return samples
 
 
-def floor_sql(url: str, cards: list[str], pairs: int) -> Samples:
+def floor_sql(url: str, cards: Deck, pairs: int) -> Samples:
     """The bare statements of a check and a log over one connection: the database's own floor."""
     import psycopg
     from django.contrib.auth import get_user_model
@@ -467,7 +491,6 @@ def floor_sql(url: str, cards: list[str], pairs: int) -> Samples:
     from core.scopes import scope_for
 
     today = timezone.localdate()
-    rng = random.Random(11)
     samples = Samples()
 
     user = get_user_model().objects.get(username=USERNAME)
@@ -475,7 +498,7 @@ def floor_sql(url: str, cards: list[str], pairs: int) -> Samples:
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
         venue_region = conn.execute("SELECT region_id FROM venues_venue WHERE id = %s", [venue_id]).fetchone()[0]
         for _ in range(pairs):
-            number = rng.choice(cards)
+            number = cards.deal()
             t0 = time.perf_counter()
             card = conn.execute(
                 "SELECT c.id, c.kind, c.region_id, c.status, c.valid_until, r.local_only FROM cards_card c "
@@ -539,6 +562,7 @@ def main() -> None:
     from cards.models import Card, Use
 
     cards = pick_cards()
+    deck = Deck(cards)
     counts = (Card.objects.count(), Use.objects.count())
     process = start_gunicorn(env, args)
     results, cpu = [], []
@@ -558,11 +582,11 @@ def main() -> None:
             before = cpu_snapshot(process.pid, database)
             own_before = sum(os.times()[:2])
             if mode == "clients":
-                samples, seconds = run_clients(args.port, session, cards, int(level), args.warmup, args.duration)
+                samples, seconds = run_clients(args.port, session, deck, int(level), args.warmup, args.duration)
                 label = f"HTTP, {int(level)} client{'s' if level > 1 else ''}"
             else:
                 pool = max([int(n) for kind, n in levels if kind == "clients"] or [32])
-                samples, seconds = run_rate(args.port, session, cards, level, pool, args.warmup, args.duration)
+                samples, seconds = run_rate(args.port, session, deck, level, pool, args.warmup, args.duration)
                 label = f"HTTP, {pool} clients, {level:g} pairs/s due"
             used = cpu_used(before, cpu_snapshot(process.pid, database))
             used["clients"] = sum(os.times()[:2]) - own_before  # this process: the load generator itself
@@ -574,10 +598,10 @@ def main() -> None:
     finally:
         stop(process)
     t = time.monotonic()
-    services = floor_services(cards, args.floor_pairs)
+    services = floor_services(deck, args.floor_pairs)
     services_seconds = time.monotonic() - t
     t = time.monotonic()
-    sql = floor_sql(url, cards, args.floor_pairs)
+    sql = floor_sql(url, deck, args.floor_pairs)
     sql_seconds = time.monotonic() - t
     print("database floor (the same check + log without HTTP, one at a time):")
     print(row("services in-process, 1 thread", services, services_seconds))
