@@ -15,6 +15,11 @@ class _WritesFinnish(TranslationFieldDescriptor):
     """``region.name = …`` writes the Finnish name (``name_fi``), whatever language is active."""
 
     def __set__(self, instance, value):
+        if getattr(instance, "_mt_init", False):
+            # A row being built (each read of a region, venue or offer): modeltranslation keeps the value as it
+            # is, in no language, so switching the language around it would only cost time.
+            super().__set__(instance, value)
+            return
         with translation.override("fi"):
             super().__set__(instance, value)
 
