@@ -39,7 +39,7 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Counter benchmark (DESIGN §9): generates 1M cards / 10M uses once in BENCH_DATABASE_URL (default
-# postgres://postgres@127.0.0.1:5432/kk_bench, never DATABASE_URL), then gunicorn on 127.0.0.1 at 1, 8, 32 clients
+# postgres://postgres@127.0.0.1:5432/kk_bench, never DATABASE_URL), then granian as docker-compose runs it, on 127.0.0.1, at 1, 8, 32 clients
 # without think time and at pairs due at a steady 100 and 200 per second (the target's measure), then the floor.
 bench-counter: install
 	$(PY) bench/counter.py $(BENCH_ARGS)

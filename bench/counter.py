@@ -9,8 +9,9 @@ What it does, in order:
 1. Uses ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/kk_bench``, created if
    missing; PostgreSQL only, never your DATABASE_URL), migrates it and runs ``manage.py bench_data``
    (idempotent: generates the cards and uses once, later runs skip).
-2. Starts gunicorn on 127.0.0.1 (``--workers`` × ``--threads``, gthread) with the PostgreSQL settings,
-   signs in ``bench-venue`` through the login form (session cookie) and picks valid personal cards
+2. Starts the web server on 127.0.0.1 as docker-compose.yml does (granian, ``--workers`` × ``--threads``;
+   ``--server gunicorn`` compares gunicorn's gthread workers, after ``pip install gunicorn``) with the PostgreSQL
+   settings, signs in ``bench-venue`` through the login form (session cookie) and picks valid personal cards
    without a use at its venue today (valid cards only, so the failed-check throttle never trips), dealt one
    per pair from a shuffled deck.
 3. For each client count (default 1, 8 and 32 threads, each with its own keep-alive
@@ -61,11 +62,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rates", default="100,200", help="Comma-separated offered pairs per second.")
     parser.add_argument("--duration", type=float, default=20.0, help="Measured seconds per client count.")
     parser.add_argument("--warmup", type=float, default=3.0, help="Unmeasured seconds before each run.")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (as docker-compose.yml).")
-    parser.add_argument("--threads", type=int, default=2, help="threads per process (as docker-compose.yml).")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (as docker-compose.yml).")
+    parser.add_argument("--threads", type=int, default=2, help="WSGI threads per process (as docker-compose.yml).")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn",
-                        help="gunicorn (gthread, as docker-compose.yml) or granian (Rust HTTP, WSGI threads).")
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian",
+                        help="granian (Rust HTTP, WSGI threads; as docker-compose.yml) or gunicorn (gthread; "
+                             "pip install gunicorn first).")
     parser.add_argument("--floor-pairs", type=int, default=500)
     parser.add_argument("--skip-data", action="store_true", help="Do not migrate or generate data.")
     return parser.parse_args()
@@ -93,25 +95,29 @@ def redis_url() -> str:
 
 
 
-APPLICATION_NAME = "kk-bench-counter"  # marks the gunicorn workers' database sessions for the CPU accounting
+APPLICATION_NAME = "kk-bench-counter"  # marks the server workers' database sessions for the CPU accounting
 
 
-def start_gunicorn(env: dict, args: argparse.Namespace) -> subprocess.Popen:
+def start_server(env: dict, args: argparse.Namespace) -> subprocess.Popen:
     env = dict(env)
     url = env["DATABASE_URL"]
     env["DATABASE_URL"] = f"{url}{'&' if '?' in url else '?'}application_name={APPLICATION_NAME}"
     # Connections live through a whole run, so no database backend (and its CPU time) ends between the
     # CPU snapshots; with the default 60 s each thread reconnects once a minute, which costs nothing here.
     env["DATABASE_CONN_MAX_AGE"] = "600"
-    command = [
-        sys.executable, "-m", "gunicorn", "kaikukanta.wsgi:application", "--bind", f"{HOST}:{args.port}",
-        "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-        "--log-level", "warning", "--keep-alive", "30", "--backlog", "256",
-    ]
-    if args.server == "granian":
-        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "kaikukanta.wsgi:application",
-                   "--host", HOST, "--port", str(args.port), "--workers", str(args.workers),
-                   "--blocking-threads", str(args.threads), "--backlog", "256", "--log-level", "warning", "--no-ws"]
+    command = [sys.executable, "-m", "granian", "--interface", "wsgi", "kaikukanta.wsgi:application",
+               "--host", HOST, "--port", str(args.port), "--workers", str(args.workers),
+               "--blocking-threads", str(args.threads), "--backlog", "256", "--log-level", "warning", "--no-ws"]
+    if args.server == "gunicorn":
+        import importlib.util
+
+        if importlib.util.find_spec("gunicorn") is None:
+            sys.exit("--server gunicorn: gunicorn is not installed (not a dependency): .venv/bin/pip install gunicorn")
+        command = [
+            sys.executable, "-m", "gunicorn", "kaikukanta.wsgi:application", "--bind", f"{HOST}:{args.port}",
+            "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
+            "--log-level", "warning", "--keep-alive", "30", "--backlog", "256",
+        ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -123,7 +129,7 @@ def start_gunicorn(env: dict, args: argparse.Namespace) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     process.terminate()
-    sys.exit("gunicorn did not answer /healthz/ within 30 s")
+    sys.exit(f"{args.server} did not answer /healthz/ within 30 s")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -251,8 +257,8 @@ def _children(pid: int) -> list[int]:
     return result
 
 
-def cpu_snapshot(gunicorn_pid: int, database: str) -> dict[str, dict[int, float]]:
-    """CPU seconds so far of the gunicorn workers and of their PostgreSQL backends (not of anybody
+def cpu_snapshot(server_pid: int, database: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the server's processes and of their PostgreSQL backends (not of anybody
     else using the bench database at the same time)."""
     from django.db import connection
 
@@ -260,7 +266,7 @@ def cpu_snapshot(gunicorn_pid: int, database: str) -> dict[str, dict[int, float]
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
                        [database, APPLICATION_NAME])
         backends = [row[0] for row in cursor.fetchall()]
-    return {"app": {pid: _proc_cpu(pid) for pid in [gunicorn_pid, *_children(gunicorn_pid)]},
+    return {"app": {pid: _proc_cpu(pid) for pid in [server_pid, *_children(server_pid)]},
             "db": {pid: _proc_cpu(pid) for pid in backends}}
 
 
@@ -564,7 +570,7 @@ def main() -> None:
     cards = pick_cards()
     deck = Deck(cards)
     counts = (Card.objects.count(), Use.objects.count())
-    process = start_gunicorn(env, args)
+    process = start_server(env, args)
     results, cpu = [], []
     try:
         session = sign_in(args.port, settings.DEMO_PASSWORD)
@@ -572,7 +578,7 @@ def main() -> None:
         levels += [("rate", float(n)) for n in args.rates.split(",") if n.strip()]
         print()
         print(f"Counter benchmark: {counts[0]:,} cards, {counts[1]:,} uses in {urlsplit(url).path.lstrip('/')}; "
-              f"gunicorn {args.workers} workers × {args.threads} threads (gthread) on {HOST}:{args.port}; "
+              f"{args.server} {args.workers} workers × {args.threads} threads on {HOST}:{args.port}; "
               f"cache and sessions in {env['REDIS_URL'] or 'process memory'}; "
               f"{os.cpu_count()} CPUs; {args.duration:.0f} s per level after {args.warmup:.0f} s warm-up")
         print("latencies in ms; a pair = POST check + POST log; uses/s = logged uses per second")
@@ -616,7 +622,7 @@ def main() -> None:
                   f"{'' if level < 200 else ' -> target ' + ('met' if met and level >= 200 else 'NOT met')}")
         else:
             print(f"  {label} (capacity, no think time): {rate:.0f} uses/s, pair p95 {p95:.0f} ms")
-    print("CPU per check + log pair (gunicorn workers + PostgreSQL backends; independent of other load):")
+    print(f"CPU per check + log pair ({args.server} processes + PostgreSQL backends; independent of other load):")
     for label, per_pair in cpu:
         total = per_pair["app"] + per_pair["db"]
         print(f"  {label}: app {per_pair['app']:.1f} ms + database {per_pair['db']:.1f} ms = "

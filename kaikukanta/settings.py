@@ -60,7 +60,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD")
 # from office and venue staff only when asked. Their API tokens come from the profile page after the second factor.
 MFA_REQUIRED_FOR_REGIONAL = env("MFA_REQUIRED_FOR_REGIONAL")
 MFA_REQUIRED_FOR_STAFF = env("MFA_REQUIRED_FOR_STAFF")
-# How many proxies of ours append to X-Forwarded-For (the TLS proxy in front of gunicorn: 1). 0 = the header is
+# How many proxies of ours append to X-Forwarded-For (the TLS proxy in front of the web server: 1). 0 = the header is
 # ignored and the socket's address is the client. One number for every per-address limit: allauth's sign-in limits
 # (ALLAUTH_TRUSTED_PROXY_COUNT) and DRF's throttles (NUM_PROXIES), so a client cannot choose who is limited.
 TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT")
