@@ -12,7 +12,6 @@ exports); the files are the page's own figures.
 
 import json
 
-from django.db.models import Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_safe
 
 from core.exports import CsvWriter
 from regions import selectors as region_selectors
-from regions.models import Municipality, Region
 from reports.selectors import PUBLIC_FIGURES, PublicYear, public_figures
 from reports.suppression import COMPLEMENTARY, SUPPRESSED
 
@@ -77,14 +75,6 @@ def _figures_for(years: list[PublicYear], chosen: str | None) -> PublicYear | No
         next((year for year in years if year.complete), None) or (years[0] if years else None))
 
 
-def region_names() -> dict[int, str]:
-    """Every region's name in the active language (Tampere is Tammerfors on Swedish pages), as the region pages
-    name them (``regions.selectors.region_name``), ended pilots included."""
-    language = translation.get_language()
-    regions = Region.objects.prefetch_related(Prefetch("municipalities", queryset=Municipality.objects.order_by("pk")))
-    return {region.pk: region_selectors.region_name(region, language) for region in regions}
-
-
 def _cells(row) -> list:
     return [row.figures[name] for name in PUBLIC_FIGURES]
 
@@ -93,7 +83,7 @@ def _cells(row) -> list:
 def figures_page(request):
     years = public_figures()
     chosen = _figures_for(years, request.GET.get("year"))
-    names = region_names()
+    names = region_selectors.region_names()
     return render(request, "public/figures.html", {
         "years": years,
         "year_options": [(year.year, _year_label(year)) for year in years],
@@ -125,7 +115,7 @@ def figures_csv(request):
     """One line per year and region (the whole country first in each year); a note line on the licence and the
     marks above the header, as the first lines of the file."""
     years = public_figures()
-    names = region_names()
+    names = region_selectors.region_names()
     whole_country = _("Whole country")
 
     def lines():
@@ -159,7 +149,7 @@ def _json_row(row, names: dict[int, str]) -> dict:
 @require_safe
 def figures_json(request):
     years = public_figures()
-    names = region_names()
+    names = region_selectors.region_names()
     data = {
         "title": _("Kaikukortti key figures"),
         "language": translation.get_language(),

@@ -3,6 +3,7 @@ contact their own; nobody else reads any (``regions.permissions``)."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import translation
 
 from core.scopes import scope_for
 
@@ -113,3 +114,12 @@ def region_name(region: Region, language: str) -> str:
             if municipality.name_fi == finnish and municipality.name_sv:
                 return municipality.name_sv
     return finnish
+
+
+def region_names(language: str | None = None) -> dict[int, str]:
+    """Every region's name in ``language`` (default: the active one) as ``region_name`` gives it (Tampere is
+    Tammerfors on Swedish pages), ended pilots included: for pages, reports and exports that read rows as values
+    (a ``region__name`` there would be the Finnish column whatever the page's language)."""
+    language = language or translation.get_language()
+    regions = Region.objects.prefetch_related(Prefetch("municipalities", queryset=Municipality.objects.order_by("pk")))
+    return {region.pk: region_name(region, language) for region in regions}

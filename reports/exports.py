@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cards.models import Card, Use
 from core.exports import BOM, CsvWriter, xlsx_append
-from regions.models import Region
+from regions.selectors import region_names
 from venues.models import Category, StatGroup, Venue
 
 from . import charts
@@ -351,7 +351,7 @@ def uses_rows(region_ids, period: Period, chunk_size: int = 5000) -> Iterator[li
         for v in Venue.objects.select_related("municipality").only("name", "category", "municipality__name_fi",
                                                                   "municipality__name_sv")
     }
-    regions = dict(Region.objects.values_list("pk", "name"))
+    regions = region_names()
     categories = {value: str(label) for value, label in Category.choices}
     groups = {value: str(label) for value, label in StatGroup.choices}
     kinds = {value: str(label) for value, label in Use.Kind.choices}

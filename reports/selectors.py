@@ -71,6 +71,7 @@ from core.errors import DomainError
 from core.scopes import scope_for
 from distributors.models import Office
 from regions.models import Municipality, NationalSettings, Region
+from regions.selectors import region_names
 from venues.models import CATEGORY_GROUP, Category, Venue
 
 from .aggregates import (
@@ -668,19 +669,21 @@ def _local(name_fi: str | None, name_sv: str | None) -> str:
 
 def venue_infos() -> dict[int, VenueInfo]:
     """Every venue as a light row: dashboards list hundreds, model instances would cost more than the SQL."""
-    rows = Venue.objects.values_list("pk", "name", "category", "region_id", "region__name", "municipality_id",
+    regions = region_names()
+    rows = Venue.objects.values_list("pk", "name", "category", "region_id", "municipality_id",
                                      "municipality__name_fi", "municipality__name_sv")
     return {
-        pk: VenueInfo(pk, name, category, Named(region_id, region) if region_id else None,
+        pk: VenueInfo(pk, name, category, Named(region_id, regions.get(region_id, "")) if region_id else None,
                       Named(muni_id, _local(fi, sv)) if muni_id else None)
-        for pk, name, category, region_id, region, muni_id, fi, sv in rows
+        for pk, name, category, region_id, muni_id, fi, sv in rows
     }
 
 
 def office_infos(queryset) -> list[OfficeInfo]:
-    rows = queryset.values_list("pk", "name", "organisation_id", "organisation__name", "region_id", "region__name")
-    return [OfficeInfo(pk, name, Named(org_id, org), Named(region_id, region))
-            for pk, name, org_id, org, region_id, region in rows]
+    regions = region_names()
+    rows = queryset.values_list("pk", "name", "organisation_id", "organisation__name", "region_id")
+    return [OfficeInfo(pk, name, Named(org_id, org), Named(region_id, regions.get(region_id, "")))
+            for pk, name, org_id, org, region_id in rows]
 
 
 def municipality_infos(ids: list[int]) -> dict[int, MunicipalityInfo]:
@@ -1132,7 +1135,7 @@ def unusual_uses(*, user, weeks: list[datetime.date], region: Region | None = No
     if region_ids is not None:
         uses = uses.filter(card_region_id__in=region_ids)
     flagged = list(
-        uses.values("card_id", "card__number", "card_region__name", "week")
+        uses.values("card_id", "card__number", "card_region_id", "week")
         .annotate(n=Count("pk"))
         .filter(n__gt=threshold)
         .order_by("-week", "-n", "card_id")[:UNUSUAL_MAX_CARDS + 1]
@@ -1150,10 +1153,12 @@ def unusual_uses(*, user, weeks: list[datetime.date], region: Region | None = No
         for row in rows:
             venues.setdefault((row["card_id"], _as_date(row["week"])), []).append((row["venue__name"], row["n"]))
     cards: dict[datetime.date, list[UnusualCard]] = {start: [] for start in starts}
+    regions = region_names() if flagged else {}
     for row in flagged:
         week = _as_date(row["week"])
         cards.setdefault(week, []).append(UnusualCard(
-            masked_number=numbers.mask(row["card__number"]), region=row["card_region__name"], uses=row["n"],
+            masked_number=numbers.mask(row["card__number"]), region=regions.get(row["card_region_id"], ""),
+            uses=row["n"],
             venues=venues.get((row["card_id"], week), []),
         ))
     return UnusualUses(

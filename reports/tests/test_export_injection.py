@@ -40,7 +40,7 @@ def net(db):
     Office.objects.filter(pk=office.pk).update(name=NAMES["office"])
     Organisation.objects.filter(pk=office.organisation_id).update(name=NAMES["organisation"])
     Municipality.objects.filter(pk=net["munis"][net["north"].pk].pk).update(name_fi=NAMES["municipality"])
-    Region.objects.filter(pk=net["north"].pk).update(name=NAMES["region"])
+    Region.objects.filter(pk=net["north"].pk).update(name=NAMES["region"], name_fi=NAMES["region"])
     issued = {"issued_on": datetime.date(YEAR, 1, 5), "valid_until": datetime.date(YEAR, 12, 31)}
     for i in range(6):
         use(card(net, 0, **issued), theatre, datetime.date(YEAR, 2 + i % 3, 10), children=1)

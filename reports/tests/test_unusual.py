@@ -123,7 +123,7 @@ def test_a_listing_takes_a_fixed_number_of_queries(world, django_assert_num_quer
     from core.scopes import scope_for
 
     scope_for(world.contact)
-    with django_assert_num_queries(2):  # the cards over the limit, their venues
+    with django_assert_num_queries(4):  # the cards over the limit, their venues, the regions and their municipalities
         listing = unusual_uses(user=world.contact, weeks=[world.today, world.last_monday])
     assert len(_listed(listing)[world.last_monday]) == 16
 
