@@ -62,7 +62,8 @@ def with_mfa(queryset: QuerySet) -> QuerySet:
 
 def staff_list(*, target: StaffTarget) -> QuerySet[Membership]:
     """The memberships of ``target`` (None: the national team) not ended, with their user, whether the user has a
-    second factor (``mfa_on``) and the unit, which ``membership_end`` reads. One query however long the list."""
+    second factor (``mfa_on``) and the unit, which ``membership_end`` reads. One query however long the list.
+    People only: a venue key's machine account is listed, rotated and revoked with the venue's keys."""
     kind = staff_kind(target)
     _model, membership_model, field = KINDS[kind]
     queryset = membership_model.objects.open_ended()
@@ -70,14 +71,18 @@ def staff_list(*, target: StaffTarget) -> QuerySet[Membership]:
         queryset = queryset.filter(role=RegionMembership.Role.COORDINATOR, region__isnull=True)
     else:
         queryset = queryset.filter(**{field: target})
+    if kind == "venue":
+        queryset = queryset.filter(user__venue_key__isnull=True)
     return with_mfa(queryset.select_related("user", field).order_by("user__username", "pk"))
 
 
 def region_unit_staff(*, region: Region) -> tuple[QuerySet[OfficeMembership], QuerySet[VenueMembership]]:
     """The staff of every office and every venue of ``region`` (memberships not ended, with unit and user and
-    ``mfa_on``), for the region's staff page: one query each, ordered by unit and person."""
+    ``mfa_on``), for the region's staff page: one query each, ordered by unit and person. People only, as
+    ``staff_list``."""
     offices = OfficeMembership.objects.open_ended().filter(office__region=region).select_related("user", "office")
-    venues = VenueMembership.objects.open_ended().filter(venue__region=region).select_related("user", "venue")
+    venues = VenueMembership.objects.open_ended().filter(venue__region=region, user__venue_key__isnull=True)
+    venues = venues.select_related("user", "venue")
     return (with_mfa(offices.order_by("office__name", "office_id", "user__username", "pk")),
             with_mfa(venues.order_by("venue__name", "venue_id", "user__username", "pk")))
 

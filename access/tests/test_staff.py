@@ -214,3 +214,32 @@ def test_a_refused_invitation_shows_the_page_again_with_the_error_and_sends_noth
     assert list(response.context["invite_form"].errors) == ["email"]
     assert 'value="ei-osoite"' in _staff_section(response.content.decode())
     assert list(invitation_pending_list(user=world.contact, target=venue)) == []
+
+
+# --- a venue key's machine account is not a person on the staff lists ----------------------------------------------
+
+
+def test_a_venue_keys_machine_account_is_on_no_staff_list_and_cannot_be_ended_there(client, world):
+    from access.keys import venue_key_create
+    from access.selectors import region_unit_staff
+    from venues.models import VenueMembership
+
+    venue = VenueFactory(region=world.region)
+    person = VenueMembershipFactory(venue=venue, user=UserFactory(username="lipunmyyja")).user
+    key, _secret = venue_key_create(user=world.contact, venue=venue, name="Lippujärjestelmä", scopes=["check"])
+    machine = VenueMembership.objects.get(user=key.user)
+
+    assert [m.user for m in staff_list(target=venue)] == [person]
+    _offices, venues = region_unit_staff(region=world.region)
+    assert key.user not in {m.user for m in venues}
+    assert person in {m.user for m in venues}
+
+    client.force_login(world.contact)
+    page = client.get(reverse("venues:venue", args=[venue.pk])).content.decode()
+    assert "lipunmyyja" in page
+    assert key.user.username not in page
+    response = client.post(reverse("venues:membership_end", args=[venue.pk, machine.pk]))
+    assert response.status_code == 404
+    machine.refresh_from_db()
+    assert machine.ended_on is None
+    assert scope_for(key.user).venue_ids == frozenset({venue.pk})
