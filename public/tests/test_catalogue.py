@@ -120,7 +120,7 @@ def test_the_catalogue_is_paginated_and_its_links_keep_the_filters(client, w):
 def test_savonlinna_venues_carry_the_local_only_note(client, w):
     html = page(client, "/fi/venues/")
 
-    assert "Vain alueella Savonlinna myönnetyille korteille." in article(html, "Riihisaari – Savonlinnan museo")
+    assert "Vain tällä alueella myönnetyille korteille (Savonlinna)." in article(html, "Riihisaari – Savonlinnan museo")
     assert "myönnetyille" not in article(html, "Vapriikki")
     assert "Only for cards issued in Savonlinna." in article(page(client, "/en/venues/"),
                                                              "Riihisaari – Savonlinnan museo")
