@@ -142,9 +142,14 @@ def who_rows(region_ids, period: Period) -> dict:
     ages["a_unknown"] = Count("id", filter=Q(birth_year__isnull=True))
     ages["a_young"] = Count("id", filter=Q(birth_year__gt=year - AGE_GROUPS[0][0]))  # turned 16 later
     ages["total"] = Count("id")
+    # Every count in one pass over the cards (at national level over all years, a third of the time of three).
+    genders = [value for value, _label in Card.Gender.choices] + [""]
+    lives = [value for value, _label in Card.LifeSituation.choices] + [""]
+    ages.update({f"g{i}": Count("id", filter=Q(gender=value)) for i, value in enumerate(genders)})
+    ages.update({f"l{i}": Count("id", filter=Q(life_situation=value)) for i, value in enumerate(lives)})
     age_counts = cards.aggregate(**ages)
-    gender = {row["gender"]: row["n"] for row in cards.values("gender").annotate(n=Count("id"))}
-    life = {row["life_situation"]: row["n"] for row in cards.values("life_situation").annotate(n=Count("id"))}
+    gender = {value: age_counts[f"g{i}"] for i, value in enumerate(genders)}
+    life = {value: age_counts[f"l{i}"] for i, value in enumerate(lives)}
     age = {_age_label(low, high): age_counts[f"a{low}"] for low, high in AGE_GROUPS}
     age[_age_label(AGE_GROUPS[0][0], AGE_GROUPS[0][1])] += age_counts["a_young"]
     age[_("not recorded")] = age_counts["a_unknown"]
