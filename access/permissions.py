@@ -17,6 +17,8 @@ from regions.permissions import may_manage_region_staff
 from venues.models import Venue, VenueMembership
 from venues.permissions import may_manage_venue
 
+from .models import VenueKey
+
 
 def may_manage_staff(user, target: Office | Venue | Region | None) -> bool:
     """Whether ``user`` may invite people into ``target`` and end their access.
@@ -71,8 +73,11 @@ def may_deactivate(user, person, *, day: datetime.date | None = None) -> bool:
     A coordinator may deactivate any account but their own; a regional contact only staff of their own regions:
     someone who has worked in one of its offices or venues and whose every membership still in force is there,
     so never a contact, a coordinator or someone who also works elsewhere. Superuser accounts (support staff)
-    are managed in the Django admin, never from these pages.
+    are managed in the Django admin, never from these pages; nor is a venue key's machine account (it is revoked
+    with the venue's keys, access.keys).
     """
+    if VenueKey.objects.filter(user_id=person.pk).exists():
+        return False
     return person.pk in deactivatable(user, [person], day=day)
 
 

@@ -243,3 +243,21 @@ def test_a_venue_keys_machine_account_is_on_no_staff_list_and_cannot_be_ended_th
     machine.refresh_from_db()
     assert machine.ended_on is None
     assert scope_for(key.user).venue_ids == frozenset({venue.pk})
+
+
+def test_a_venue_keys_machine_account_cannot_be_deactivated_from_the_people_pages(client, world, coordinator):
+    from access.keys import venue_key_create
+    from access.permissions import may_deactivate
+
+    venue = VenueFactory(region=world.region)
+    key, _secret = venue_key_create(user=world.contact, venue=venue, name="Lippujärjestelmä", scopes=["check"])
+    assert not may_deactivate(coordinator, key.user)
+    assert not may_deactivate(world.contact, key.user)
+
+    client.force_login(coordinator)
+    url = reverse("access:deactivate", args=[key.user.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    key.user.refresh_from_db()
+    assert key.user.is_active
+    assert scope_for(key.user).venue_ids == frozenset({venue.pk})
