@@ -30,6 +30,8 @@ ENV PRODUCTION=1 \
 EXPOSE 8000
 # granian (Rust HTTP in front of WSGI): one process per core with two threads each; measured best for the counter
 # (make bench-counter: less CPU per request than gunicorn's gthread workers; README "The counter's speed").
-# GRANIAN_WORKERS / GRANIAN_BLOCKING_THREADS change the counts.
+# Set GRANIAN_WORKERS / GRANIAN_BLOCKING_THREADS to change the counts.
+ENV GRANIAN_WORKERS=2 \
+    GRANIAN_BLOCKING_THREADS=2
 CMD ["granian", "--interface", "wsgi", "kaikukanta.wsgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--workers", "2", "--blocking-threads", "2", "--respawn-failed-workers", "--access-log"]
+     "--respawn-failed-workers", "--access-log"]
