@@ -667,9 +667,9 @@ def _local(name_fi: str | None, name_sv: str | None) -> str:
     return name_sv if get_language() == "sv" and name_sv else (name_fi or "")
 
 
-def venue_infos() -> dict[int, VenueInfo]:
-    """Every venue as a light row: dashboards list hundreds, model instances would cost more than the SQL."""
-    regions = region_names()
+def venue_infos(regions: dict[int, str]) -> dict[int, VenueInfo]:
+    """Every venue as a light row: dashboards list hundreds, model instances would cost more than the SQL.
+    ``regions``: the regions' names in the page's language (``region_names``)."""
     rows = Venue.objects.values_list("pk", "name", "category", "region_id", "municipality_id",
                                      "municipality__name_fi", "municipality__name_sv")
     return {
@@ -679,8 +679,7 @@ def venue_infos() -> dict[int, VenueInfo]:
     }
 
 
-def office_infos(queryset) -> list[OfficeInfo]:
-    regions = region_names()
+def office_infos(queryset, regions: dict[int, str]) -> list[OfficeInfo]:
     rows = queryset.values_list("pk", "name", "organisation_id", "organisation__name", "region_id")
     return [OfficeInfo(pk, name, Named(org_id, org), Named(region_id, regions.get(region_id, "")))
             for pk, name, org_id, org, region_id in rows]
@@ -803,7 +802,8 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
     """The dashboard for already-scoped ``region_ids`` (``None`` = national); see ``dashboard``."""
     cutoff = _rollup_cutoff()
     live = live_delta(region_ids, period, cutoff)
-    venue_objects = venue_infos()
+    names = region_names()  # read once for the venue and the office lists
+    venue_objects = venue_infos(names)
 
     rolled = _rolled_use_views(region_ids, period, cutoff)
     # Monthly trend of uses (adults and children).
@@ -838,7 +838,7 @@ def dashboard_for(region_ids, period: Period) -> Dashboard:
     )
     offices = sorted(
         ({"office": office, **_zero(office_rows.get(office.pk), "registered", "taken", "holders")}
-         for office in office_infos(_in_regions(office_qs, region_ids))),
+         for office in office_infos(_in_regions(office_qs, region_ids), names)),
         key=lambda r: (-r["registered"], -r["holders"], r["office"].name),
     )
 
